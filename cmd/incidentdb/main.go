@@ -1,0 +1,70 @@
+// Command incidentdb is the one binary of the service: it serves the API
+// and runs the maintenance commands (keys, and more as they come) against
+// the same database.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v3"
+
+	"incidentdb/models"
+	"incidentdb/store"
+)
+
+// version and commit are set at build time with -ldflags.
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program behind main, with its streams passed in so tests
+// can run it in-process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := &cli.Command{
+		Name:      "incidentdb",
+		Usage:     "a database service for peacekeeping incidents",
+		Version:   version + " (" + commit + ")",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands:  []*cli.Command{serveCommand(), keysCommand()},
+		ExitErrHandler: func(context.Context, *cli.Command, error) {
+			// errors are printed once, below
+		},
+	}
+	if err := cmd.Run(ctx, args); err != nil {
+		fmt.Fprintln(stderr, "incidentdb:", err)
+		var me *models.Error
+		if errors.As(err, &me) && me.Code != models.Internal {
+			return 1
+		}
+		var exit cli.ExitCoder
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		return 1
+	}
+	return 0
+}
+
+func dbFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "db", Value: "incidents.db", Usage: "SQLite database file (created and migrated if missing)",
+		Sources: cli.EnvVars("INCIDENTDB_DB")}
+}
+
+func openStore(ctx context.Context, cmd *cli.Command, opts ...store.Option) (*store.Store, error) {
+	return store.Open(ctx, cmd.String("db"), opts...)
+}

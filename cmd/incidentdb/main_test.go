@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"incidentdb"}, args...), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestKeysCreatePrintsOnlyTheKeyAndListNeverShowsIt(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	out, _, code := runCLI(t, "keys", "create", "--db", db, "--role", "editor", "--name", "me")
+	if code != 0 || !regexp.MustCompile(`^idb_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("keys create: exit %d, stdout %q", code, out)
+	}
+	key := strings.TrimSpace(out)
+	list, _, code := runCLI(t, "keys", "list", "--db", db)
+	if code != 0 || !strings.Contains(list, "me") || !strings.Contains(list, "editor") || strings.Contains(list, key[4:]) {
+		t.Fatalf("keys list: exit %d\n%s", code, list)
+	}
+	if _, errOut, code := runCLI(t, "keys", "create", "--db", db, "--role", "boss", "--name", "x"); code == 0 || !strings.Contains(errOut, "role") {
+		t.Errorf("bad role: exit %d, %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, "keys", "revoke", "--db", db, "me"); code != 0 {
+		t.Errorf("revoke: exit %d", code)
+	}
+	if _, _, code := runCLI(t, "keys", "revoke", "--db", db, "me"); code == 0 {
+		t.Errorf("second revoke succeeded")
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeLoadsSeedOnceAndStopsCleanly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	for round := range 2 {
+		addr := freeAddr(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		var stderr bytes.Buffer
+		go func() {
+			done <- run(ctx, []string{"incidentdb", "serve", "--addr", addr, "--db", db, "--seed", "../../testdata/seed_incidents.json"}, &bytes.Buffer{}, &stderr)
+		}()
+		var res *http.Response
+		var err error
+		for range 100 {
+			if res, err = http.Get("http://" + addr + "/api/v1/incidents"); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("round %d: server did not come up: %v\n%s", round, err, stderr.String())
+		}
+		var list struct{ Total int }
+		err = json.NewDecoder(res.Body).Decode(&list)
+		res.Body.Close()
+		if err != nil || list.Total != 2 {
+			t.Fatalf("round %d: total %d, err %v; want the 2 seed incidents", round, list.Total, err)
+		}
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("round %d: exit %d\n%s", round, code, stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("server did not stop")
+		}
+	}
+}

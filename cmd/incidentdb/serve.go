@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"incidentdb/handlers"
+	"incidentdb/models"
+	"incidentdb/store"
+)
+
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "serve the HTTP API",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Value: ":8080", Usage: "address to listen on", Sources: cli.EnvVars("INCIDENTDB_ADDR")},
+			dbFlag(),
+			&cli.BoolFlag{Name: "private", Usage: "reads need a key too", Sources: cli.EnvVars("INCIDENTDB_PRIVATE")},
+			&cli.StringFlag{Name: "seed", Usage: "JSON array of incidents to load when the database holds none", Sources: cli.EnvVars("INCIDENTDB_SEED")},
+			&cli.StringFlag{Name: "sync", Value: "normal", Usage: "normal: an answered write survives a crash of the process; full: also a power cut, at the cost of write speed",
+				Sources: cli.EnvVars("INCIDENTDB_SYNC")},
+			&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "how long in-flight requests may run after SIGTERM",
+				Sources: cli.EnvVars("INCIDENTDB_SHUTDOWN_TIMEOUT")},
+		},
+		Action: serve,
+	}
+}
+
+func serve(ctx context.Context, cmd *cli.Command) error {
+	log := slog.New(slog.NewJSONHandler(cmd.Root().ErrWriter, nil))
+	slog.SetDefault(log)
+	var opts []store.Option
+	switch cmd.String("sync") {
+	case "normal":
+	case "full":
+		opts = append(opts, store.WithSyncFull())
+	default:
+		return fmt.Errorf("--sync must be normal or full, not %q", cmd.String("sync"))
+	}
+	s, err := openStore(ctx, cmd, opts...)
+	if err != nil {
+		return err
+	}
+	// The database closes last, after every request has finished, so that
+	// the WAL is checkpointed with nothing in flight.
+	defer s.Close()
+	if seed := cmd.String("seed"); seed != "" {
+		if err := loadSeed(ctx, s, seed); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cmd.String("addr"))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handlers.New(s, handlers.Config{Private: cmd.Bool("private")}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // imports are large uploads
+		WriteTimeout:      0,               // exports stream for as long as they need
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", cmd.String("db"), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cmd.Duration("shutdown-timeout").String())
+	sctx, cancel := context.WithTimeout(context.Background(), cmd.Duration("shutdown-timeout"))
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadSeed creates the incidents of a JSON array file when the database is
+// empty, so "make run" shows real data on first start and never duplicates
+// it on the next.
+func loadSeed(ctx context.Context, s *store.Store, path string) error {
+	n, err := s.CountIncidents(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for i, item := range items {
+		in, err := models.DecodeIncidentInput(item)
+		if err != nil {
+			return fmt.Errorf("%s: incident %d: %w", path, i, err)
+		}
+		inc, err := in.Normalize(s.Now())
+		if err != nil {
+			return fmt.Errorf("%s: incident %d: %w", path, i, err)
+		}
+		if _, err := s.CreateIncident(ctx, "seed", inc); err != nil {
+			return fmt.Errorf("%s: incident %d: %w", path, i, err)
+		}
+	}
+	slog.Info("loaded seed incidents", "file", path, "count", len(items))
+	return nil
+}

@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"incidentdb/models"
+)
+
+// KeyStore is what authentication needs from the database.
+type KeyStore interface {
+	Authenticate(ctx context.Context, key string) (name string, role models.Role, err error)
+}
+
+const (
+	ctxKeyName = "incidentdb.key_name"
+	ctxKeyRole = "incidentdb.key_role"
+)
+
+// authenticate reads a bearer key when one is sent. A request without one
+// goes on as anonymous (reads are open unless the server is private); a
+// request with a bad or revoked one is refused, since its sender believes
+// it is acting as someone.
+func authenticate(keys KeyStore) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.GetHeader("Authorization")
+		if h == "" {
+			c.Next()
+			return
+		}
+		scheme, key, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
+			writeError(c, models.Errorf(models.Unauthorized, "the Authorization header must be 'Bearer <key>'"))
+			return
+		}
+		name, role, err := keys.Authenticate(c.Request.Context(), strings.TrimSpace(key))
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.Set(ctxKeyName, name)
+		c.Set(ctxKeyRole, role)
+		c.Next()
+	}
+}
+
+// require lets the request through only with a key of at least role need.
+func require(need models.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, ok := c.Get(ctxKeyRole)
+		if !ok {
+			writeError(c, models.Errorf(models.Unauthorized, "this needs an API key with the %s role: send 'Authorization: Bearer <key>'", need))
+			return
+		}
+		if role := v.(models.Role); !role.Allows(need) {
+			writeError(c, models.Errorf(models.Forbidden, "this needs the %s role; the key has the %s role", need, role))
+			return
+		}
+		c.Next()
+	}
+}
+
+// actor is the name recorded in revisions for the request's key.
+func actor(c *gin.Context) string {
+	if v, ok := c.Get(ctxKeyName); ok {
+		return v.(string)
+	}
+	return "anonymous"
+}

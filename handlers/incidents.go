@@ -1,0 +1,311 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"incidentdb/models"
+	"incidentdb/store"
+)
+
+// IncidentStore is what the incident handlers need from the database.
+type IncidentStore interface {
+	Now() time.Time
+	CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error)
+	GetIncident(ctx context.Context, id int64) (models.Incident, error)
+	IncidentAt(ctx context.Context, id int64, version int) (models.Incident, error)
+	UpdateIncident(ctx context.Context, actor string, id int64, want int,
+		change func(models.Incident) (models.Incident, error)) (models.Incident, error)
+	DeleteIncident(ctx context.Context, actor string, id int64, want int) error
+	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (store.ListResult, error)
+	History(ctx context.Context, id int64) ([]store.Revision, error)
+}
+
+type incidentHandlers struct {
+	db       IncidentStore
+	maxBody  int64
+	basePath string
+}
+
+// listResponse is the body of GET /incidents.
+type listResponse struct {
+	Items      []models.Incident `json:"items"`
+	Total      int64             `json:"total"`
+	NextCursor *string           `json:"next_cursor"`
+}
+
+func (h *incidentHandlers) create(c *gin.Context) {
+	if err := onlyParams(c); err != nil {
+		writeError(c, err)
+		return
+	}
+	body, err := readBody(c, h.maxBody)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in, err := models.DecodeIncidentInput(body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	inc, err := in.Normalize(h.db.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.db.CreateIncident(c.Request.Context(), actor(c), inc)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Location", h.basePath+"/incidents/"+strconv.FormatInt(out.ID, 10))
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusCreated, out)
+}
+
+func (h *incidentHandlers) get(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c, "version")
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var inc models.Incident
+	if v, ok := c.GetQuery("version"); ok {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < 1 {
+			writeError(c, malformed("version", "must be a whole number from 1"))
+			return
+		}
+		inc, err = h.db.IncidentAt(c.Request.Context(), id, n)
+	} else {
+		inc, err = h.db.GetIncident(c.Request.Context(), id)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	tag := etag(inc.Version)
+	c.Header("ETag", tag)
+	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, inc.Version) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.JSON(http.StatusOK, inc)
+}
+
+func (h *incidentHandlers) replace(c *gin.Context) {
+	h.update(c, func(body []byte, now time.Time) func(models.Incident) (models.Incident, error) {
+		return func(models.Incident) (models.Incident, error) {
+			in, err := models.DecodeIncidentInput(body)
+			if err != nil {
+				return models.Incident{}, err
+			}
+			return in.Normalize(now)
+		}
+	})
+}
+
+func (h *incidentHandlers) patch(c *gin.Context) {
+	ct := c.ContentType()
+	if ct != "" && ct != "application/merge-patch+json" && ct != "application/json" {
+		writeError(c, &models.Error{Code: models.Malformed, Message: "PATCH takes a JSON merge patch (RFC 7396)",
+			Fields: []models.FieldError{{Field: "Content-Type", Message: "must be application/merge-patch+json or application/json"}}})
+		return
+	}
+	h.update(c, func(body []byte, now time.Time) func(models.Incident) (models.Incident, error) {
+		return func(cur models.Incident) (models.Incident, error) {
+			in, err := cur.MergePatch(body)
+			if err != nil {
+				return models.Incident{}, err
+			}
+			return in.Normalize(now)
+		}
+	})
+}
+
+// update is PUT and PATCH: the body is decoded inside the store's
+// transaction, against the version it will replace, so a patch never
+// applies to a stale copy.
+func (h *incidentHandlers) update(c *gin.Context, build func([]byte, time.Time) func(models.Incident) (models.Incident, error)) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	want, err := ifMatch(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body, err := readBody(c, h.maxBody)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.db.UpdateIncident(c.Request.Context(), actor(c), id, want, build(body, h.db.Now()))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *incidentHandlers) remove(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	want, err := ifMatch(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := h.db.DeleteIncident(c.Request.Context(), actor(c), id, want); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h *incidentHandlers) list(c *gin.Context) {
+	q := c.Request.URL.Query()
+	f, err := models.ParseFilter(q, models.ListParams...)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := models.ParsePage(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	res, err := h.db.ListIncidents(c.Request.Context(), f, page)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body := listResponse{Items: res.Items, Total: res.Total}
+	if body.Items == nil {
+		body.Items = []models.Incident{}
+	}
+	if res.Next != nil {
+		cur := res.Next.Encode()
+		body.NextCursor = &cur
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("cursor", cur)
+		c.Header("Link", "<"+c.Request.URL.Path+"?"+next.Encode()+`>; rel="next"`)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func (h *incidentHandlers) history(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	revs, err := h.db.History(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"incident_id": id, "revisions": revs})
+}
+
+func pathID(c *gin.Context) (int64, error) {
+	raw := c.Param("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return 0, malformed("id", "must be a positive whole number")
+	}
+	return id, nil
+}
+
+// onlyParams rejects query parameters the endpoint does not take, so a
+// misspelt one is an error rather than silently ignored.
+func onlyParams(c *gin.Context, allowed ...string) error {
+	for name := range c.Request.URL.Query() {
+		if !slices.Contains(allowed, name) {
+			if len(allowed) == 0 {
+				return malformed(name, "is not a parameter of this endpoint, which takes none")
+			}
+			return malformed(name, "is not a parameter of this endpoint; it takes %s", strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// ifMatch reads If-Match as a version number; 0 means the header was absent
+// or "*", which match any current version.
+func ifMatch(c *gin.Context) (int, error) {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	v, ok := parseETag(h)
+	if !ok {
+		return 0, malformed("If-Match", `must be an ETag this service sent, such as "3"`)
+	}
+	return v, nil
+}
+
+func parseETag(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "W/")
+	s = strings.Trim(s, `"`)
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1
+}
+
+func etagMatches(header string, version int) bool {
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := parseETag(part); ok && v == version {
+			return true
+		}
+	}
+	return false
+}
+
+func readBody(c *gin.Context, limit int64) ([]byte, error) {
+	r := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	body, err := io.ReadAll(r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &models.Error{Code: models.TooLarge,
+				Message: "the body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes",
+				Fields:  []models.FieldError{{Field: "body", Message: "at most " + strconv.FormatInt(limit, 10) + " bytes"}}}
+		}
+		return nil, malformed("body", "could not be read")
+	}
+	return body, nil
+}

@@ -1,0 +1,118 @@
+// Package handlers owns the HTTP API: routes, request parsing, response
+// encoding, authentication and the mapping of errors to RFC 9457 problem
+// responses. It talks to the database only through the narrow interfaces it
+// declares.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"incidentdb/models"
+)
+
+// Store is everything the API needs from the database; *store.Store
+// satisfies it.
+type Store interface {
+	IncidentStore
+	KeyStore
+	Ping(ctx context.Context) error
+}
+
+// Config is how the router behaves.
+type Config struct {
+	// Private makes reads need a key too.
+	Private bool
+	// MaxBody bounds a single-incident request body.
+	MaxBody int64
+}
+
+// BasePath is where the API lives.
+const BasePath = "/api/v1"
+
+// DefaultMaxBody is generous for one incident with hundreds of casualty
+// lines, and small enough that a hostile client cannot exhaust memory.
+const DefaultMaxBody = 4 << 20
+
+// New builds the whole HTTP API in one place.
+func New(db Store, cfg Config) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RemoveExtraSlash = true
+	_ = r.SetTrustedProxies(nil)
+	r.Use(recovery(), securityHeaders())
+	r.NoRoute(func(c *gin.Context) {
+		writeProblem(c, Problem{Type: problemType + string(models.NotFound), Title: "Not Found", Status: 404,
+			Detail: fmt.Sprintf("no such endpoint: %s", c.Request.URL.Path)})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, Problem{Type: problemType + "method_not_allowed", Title: "Method Not Allowed", Status: 405,
+			Detail: fmt.Sprintf("%s is not allowed on %s", c.Request.Method, c.Request.URL.Path)})
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.Ping(ctx); err != nil {
+			slog.Error("readiness check failed", "error", err)
+			writeProblem(c, Problem{Type: problemType + "unavailable", Title: "Service Unavailable", Status: 503,
+				Detail: "the database does not answer"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	})
+
+	api := r.Group(BasePath, authenticate(db))
+	read := require(models.RoleReader)
+	if !cfg.Private {
+		read = func(c *gin.Context) { c.Next() }
+	}
+	write := require(models.RoleEditor)
+
+	inc := &incidentHandlers{db: db, maxBody: cfg.MaxBody, basePath: BasePath}
+	api.GET("/incidents", read, inc.list)
+	api.POST("/incidents", write, inc.create)
+	api.GET("/incidents/:id", read, inc.get)
+	api.PUT("/incidents/:id", write, inc.replace)
+	api.PATCH("/incidents/:id", write, inc.patch)
+	api.DELETE("/incidents/:id", write, inc.remove)
+	api.GET("/incidents/:id/history", read, inc.history)
+	return r
+}
+
+// recovery turns a panic into a logged 500 problem instead of a dropped
+// connection or a stack trace.
+func recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				writeError(c, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		c.Next()
+	}
+}
+
+func securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-cache")
+		c.Next()
+	}
+}

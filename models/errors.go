@@ -1,0 +1,88 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code classifies an Error so the HTTP layer can map it to a status in one
+// table and the CLI to an exit message, without either parsing text.
+type Code string
+
+// The error codes used across the service.
+const (
+	Invalid      Code = "invalid"      // the input breaks a rule (422)
+	Malformed    Code = "malformed"    // the input cannot be read at all (400)
+	NotFound     Code = "not_found"    // no such resource (404)
+	Conflict     Code = "conflict"     // clashes with stored data, such as a taken external_id (409)
+	Precondition Code = "precondition" // If-Match names a version that is no longer current (412)
+	TooLarge     Code = "too_large"    // the body exceeds its limit (413)
+	Unauthorized Code = "unauthorized" // no key, or an unknown or revoked one (401)
+	Forbidden    Code = "forbidden"    // the key's role may not do this (403)
+	Internal     Code = "internal"     // our fault; details are logged, never sent
+)
+
+// FieldError says which field of the input is wrong and why. Field uses the
+// JSON names and paths a client sent ("casualties[2].nationality") or the
+// query parameter name.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is the one error type the store, the models and the handlers share.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []FieldError
+	// Current carries the stored version on a Precondition error, so a client
+	// can refetch and retry without guessing.
+	Current int
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return e.Message + ": " + strings.Join(parts, "; ")
+}
+
+// Errorf builds an Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or Internal
+// for any other non-nil error.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// FieldErrors collects field-level problems so that validation reports every
+// failing field at once instead of stopping at the first.
+type FieldErrors []FieldError
+
+// Add records one problem with a field.
+func (fe *FieldErrors) Add(field, format string, args ...any) {
+	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when nothing was recorded, otherwise an Invalid *Error.
+func (fe FieldErrors) Err(message string) error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: message, Fields: fe}
+}

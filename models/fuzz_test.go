@@ -1,0 +1,84 @@
+package models_test
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+	"time"
+
+	"incidentdb/models"
+)
+
+var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// FuzzParseFilter: any query string either fails with a Malformed error or
+// yields a filter that survives a round trip through its canonical form.
+func FuzzParseFilter(f *testing.F) {
+	for _, seed := range []string{
+		"", "region=menaka", "region=ML-9&country=ML", "type=ied,ambush&from=2017-01-01&to=2017-12-31",
+		"q=caf%C3%A9+convoi", "min_killed=3&min_wounded=0", "force=FAMa&force=MINUSMA", "regoin=x",
+		"nationality=Niger&group=peacekeeper", "contributing_country=BF", "from=2017-02-30", "q=",
+		"sort=-killed&limit=7&cursor=LWtpbGxlZHw0fDE", "limit=1001", "%zz",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		filter, err := models.ParseFilter(v, models.ListParams...)
+		if err != nil {
+			if models.ErrorCode(err) != models.Malformed {
+				t.Fatalf("error code %q for %q", models.ErrorCode(err), raw)
+			}
+			return
+		}
+		if _, err := models.ParsePage(v); err != nil && models.ErrorCode(err) != models.Malformed {
+			t.Fatalf("page error code %q", models.ErrorCode(err))
+		}
+		again, err := models.ParseFilter(filter.Values())
+		if err != nil {
+			t.Fatalf("canonical form %q of %q does not parse: %v", filter.Values().Encode(), raw, err)
+		}
+		if !reflect.DeepEqual(filter, again) {
+			t.Fatalf("round trip of %q:\n%+v\n%+v", raw, filter, again)
+		}
+	})
+}
+
+// FuzzDecodeIncident: any body is either refused with a client error or
+// yields an incident whose own input form normalizes back to itself.
+func FuzzDecodeIncident(f *testing.F) {
+	for _, seed := range []string{
+		`{"occurred_on":"2017-11-24","type":"ied","region":"Ménaka","country":"Mali"}`,
+		`{"occurred_on":"2017-11-24","type":"armed_attack","killed":4,"casualties":[{"group":"peacekeeper","nationality":"NE","killed":3}]}`,
+		`{"occurred_on":"2017-11-24","type":"ied","latitude":15.9,"longitude":2.4,"forces":["A","a"," b "]}`,
+		`{"killed":-1}`, `[]`, `{`, `{"x":1}`, `null`, `{"occurred_on":"2017-02-30"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in, err := models.DecodeIncidentInput(body)
+		if err != nil {
+			if c := models.ErrorCode(err); c != models.Malformed && c != models.Invalid {
+				t.Fatalf("decode error code %q", c)
+			}
+			return
+		}
+		inc, err := in.Normalize(fixedNow)
+		if err != nil {
+			if models.ErrorCode(err) != models.Invalid {
+				t.Fatalf("normalize error code %q", models.ErrorCode(err))
+			}
+			return
+		}
+		again, err := inc.ToInput().Normalize(fixedNow)
+		if err != nil {
+			t.Fatalf("a normalized incident does not normalize again: %v", err)
+		}
+		if !reflect.DeepEqual(inc, again) {
+			t.Fatalf("normalize is not idempotent:\n%+v\n%+v", inc, again)
+		}
+	})
+}

@@ -1,0 +1,553 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"incidentdb/models/gazetteer"
+)
+
+// Limits on input sizes. They are generous for real records and stop a
+// client from filling the database with one request.
+const (
+	MaxSummaryRunes = 10000
+	MaxShortRunes   = 200
+	MaxCasualties   = 500
+	MaxSources      = 50
+	MaxListItems    = 50
+	MaxCount        = 1_000_000 // no single incident has killed or wounded more
+)
+
+// earliestDate bounds occurred_on from below: nothing older belongs in a
+// database of peace operations, and it catches two-digit-year mistakes.
+const earliestDate = "1900-01-01"
+
+// IncidentInput is the body of a create or replace. Pointers tell "left out"
+// from "given": a left-out killed total is computed from the breakdown, a
+// left-out contributing_countries list is derived from nationalities.
+// Server-owned fields are accepted and ignored so that a client can PUT back
+// what it got from GET.
+type IncidentInput struct {
+	ExternalID            *string         `json:"external_id"`
+	OccurredOn            *string         `json:"occurred_on"`
+	DatePrecision         *string         `json:"date_precision"`
+	Mission               *string         `json:"mission"`
+	Country               *string         `json:"country"`
+	Region                *string         `json:"region"`
+	Locality              *string         `json:"locality"`
+	Latitude              *float64        `json:"latitude"`
+	Longitude             *float64        `json:"longitude"`
+	Type                  *string         `json:"type"`
+	Summary               *string         `json:"summary"`
+	Killed                *int            `json:"killed"`
+	Wounded               *int            `json:"wounded"`
+	Casualties            []CasualtyInput `json:"casualties"`
+	Forces                []string        `json:"forces"`
+	ContributingCountries []string        `json:"contributing_countries"`
+	Sources               []SourceInput   `json:"sources"`
+
+	ID        json.RawMessage `json:"id"`
+	Version   json.RawMessage `json:"version"`
+	CreatedAt json.RawMessage `json:"created_at"`
+	UpdatedAt json.RawMessage `json:"updated_at"`
+	DeletedAt json.RawMessage `json:"deleted_at"`
+}
+
+// CasualtyInput is one casualty line as a client sends it.
+type CasualtyInput struct {
+	Group       *string `json:"group"`
+	Force       *string `json:"force"`
+	Nationality *string `json:"nationality"`
+	Killed      *int    `json:"killed"`
+	Wounded     *int    `json:"wounded"`
+}
+
+// SourceInput is one source as a client sends it.
+type SourceInput struct {
+	Title       *string `json:"title"`
+	Publisher   *string `json:"publisher"`
+	URL         *string `json:"url"`
+	PublishedOn *string `json:"published_on"`
+	Language    *string `json:"language"`
+}
+
+// DecodeIncidentInput reads exactly one JSON object, rejecting unknown
+// fields, trailing data and invalid UTF-8 (which encoding/json would
+// otherwise turn silently into U+FFFD, altering evidence).
+func DecodeIncidentInput(body []byte) (IncidentInput, error) {
+	var in IncidentInput
+	err := DecodeStrict(body, &in)
+	return in, err
+}
+
+// DecodeStrict decodes one JSON value from body into v, with the rules of
+// DecodeIncidentInput, and turns decoder errors into field-level errors.
+func DecodeStrict(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return &Error{Code: Malformed, Message: "the body is not valid UTF-8",
+			Fields: []FieldError{{Field: "body", Message: "not valid UTF-8"}}}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return &Error{Code: Malformed, Message: "the body is empty",
+			Fields: []FieldError{{Field: "body", Message: "a JSON object is required"}}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &Error{Code: Malformed, Message: "the body has data after the JSON object",
+			Fields: []FieldError{{Field: "body", Message: "only one JSON object is allowed"}}}
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return &Error{Code: Malformed, Message: "the body is not valid JSON",
+			Fields: []FieldError{{Field: "body", Message: fmt.Sprintf("%s (at byte %d)", syntax.Error(), syntax.Offset)}}}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return &Error{Code: Invalid, Message: "a field has the wrong type",
+			Fields: []FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not JSON %s", jsonKind(typ.Type.String()), typ.Value)}}}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &Error{Code: Malformed, Message: "the body is not valid JSON",
+			Fields: []FieldError{{Field: "body", Message: "unexpected end of input"}}}
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return &Error{Code: Malformed, Message: "the body has an unknown field",
+			Fields: []FieldError{{Field: name, Message: "unknown field"}}}
+	}
+	return &Error{Code: Malformed, Message: "the body could not be read",
+		Fields: []FieldError{{Field: "body", Message: msg}}}
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "a whole number within range"
+	case strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "string"):
+		return "a string"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	}
+	return "an object"
+}
+
+// Normalize checks every rule of the data model and returns the incident in
+// canonical form: trimmed strings, codes for country names, the gazetteer's
+// spelling of the region, totals filled in from the breakdown. It reports
+// every failing field, not only the first. now is the clock for "not in the
+// future".
+func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
+	var fe FieldErrors
+	out := Incident{}
+
+	out.ExternalID = optText(&fe, "external_id", in.ExternalID, MaxShortRunes)
+
+	out.OccurredOn = ""
+	if in.OccurredOn == nil || strings.TrimSpace(*in.OccurredOn) == "" {
+		fe.Add("occurred_on", "is required (YYYY-MM-DD)")
+	} else if d, msg := parseDate(strings.TrimSpace(*in.OccurredOn), now); msg != "" {
+		fe.Add("occurred_on", "%s", msg)
+	} else {
+		out.OccurredOn = d
+	}
+
+	out.DatePrecision = PrecisionDay
+	if in.DatePrecision != nil && strings.TrimSpace(*in.DatePrecision) != "" {
+		p := DatePrecision(strings.ToLower(strings.TrimSpace(*in.DatePrecision)))
+		if !p.Valid() {
+			fe.Add("date_precision", "must be one of %s", strings.Join(Names(DatePrecisions), ", "))
+		}
+		out.DatePrecision = p
+	}
+
+	out.Mission = optText(&fe, "mission", in.Mission, MaxShortRunes)
+	out.Country = optCountry(&fe, "country", in.Country)
+	out.Region = resolveRegion(&fe, out.Country, in.Region)
+	out.Locality = optText(&fe, "locality", in.Locality, MaxShortRunes)
+
+	switch {
+	case in.Latitude == nil && in.Longitude == nil:
+	case in.Latitude == nil:
+		fe.Add("latitude", "is required when longitude is given")
+	case in.Longitude == nil:
+		fe.Add("longitude", "is required when latitude is given")
+	default:
+		if math.IsNaN(*in.Latitude) || *in.Latitude < -90 || *in.Latitude > 90 {
+			fe.Add("latitude", "must be between -90 and 90")
+		}
+		if math.IsNaN(*in.Longitude) || *in.Longitude < -180 || *in.Longitude > 180 {
+			fe.Add("longitude", "must be between -180 and 180")
+		}
+		out.Latitude, out.Longitude = in.Latitude, in.Longitude
+	}
+
+	if in.Type == nil || strings.TrimSpace(*in.Type) == "" {
+		fe.Add("type", "is required: one of %s", strings.Join(Names(IncidentTypes), ", "))
+	} else {
+		t := IncidentType(strings.ToLower(strings.TrimSpace(*in.Type)))
+		if !t.Valid() {
+			fe.Add("type", "must be one of %s", strings.Join(Names(IncidentTypes), ", "))
+		}
+		out.Type = t
+	}
+
+	if in.Summary != nil {
+		s := strings.TrimSpace(*in.Summary)
+		if n := utf8.RuneCountInString(s); n > MaxSummaryRunes {
+			fe.Add("summary", "is %d characters long; at most %d are allowed", n, MaxSummaryRunes)
+		} else if hasControl(s, true) {
+			fe.Add("summary", "must not contain control characters other than tab and newline")
+		} else {
+			out.Summary = s
+		}
+	}
+
+	out.Casualties = normalizeCasualties(&fe, in.Casualties)
+	var sumK, sumW int
+	for _, c := range out.Casualties {
+		sumK += c.Killed
+		sumW += c.Wounded
+	}
+	out.Killed = total(&fe, "killed", in.Killed, sumK)
+	out.Wounded = total(&fe, "wounded", in.Wounded, sumW)
+
+	out.Forces = normalizeForces(&fe, in.Forces, out.Mission, out.Casualties)
+	out.ContributingCountries = normalizeContributors(&fe, in.ContributingCountries, out.Country, out.Casualties)
+	out.Sources = normalizeSources(&fe, in.Sources, now)
+
+	if err := fe.Err("the incident is not valid"); err != nil {
+		return Incident{}, err
+	}
+	return out, nil
+}
+
+func total(fe *FieldErrors, field string, given *int, sum int) int {
+	if given == nil {
+		return sum
+	}
+	switch {
+	case *given < 0:
+		fe.Add(field, "must not be negative")
+	case *given > MaxCount:
+		fe.Add(field, "must be at most %d", MaxCount)
+	case *given < sum:
+		fe.Add(field, "is %d but the casualty lines add up to %d; a total is at least the sum of its breakdown", *given, sum)
+	}
+	return *given
+}
+
+func normalizeCasualties(fe *FieldErrors, lines []CasualtyInput) []Casualty {
+	if len(lines) > MaxCasualties {
+		fe.Add("casualties", "has %d lines; at most %d are allowed", len(lines), MaxCasualties)
+		return nil
+	}
+	out := make([]Casualty, 0, len(lines))
+	for i, l := range lines {
+		p := fmt.Sprintf("casualties[%d].", i)
+		c := Casualty{}
+		if l.Group == nil || strings.TrimSpace(*l.Group) == "" {
+			fe.Add(p+"group", "is required: one of %s", strings.Join(Names(Groups), ", "))
+		} else {
+			c.Group = Group(strings.ToLower(strings.TrimSpace(*l.Group)))
+			if !c.Group.Valid() {
+				fe.Add(p+"group", "must be one of %s", strings.Join(Names(Groups), ", "))
+			}
+		}
+		c.Force = optText(fe, p+"force", l.Force, MaxShortRunes)
+		c.Nationality = optCountry(fe, p+"nationality", l.Nationality)
+		c.Killed = count(fe, p+"killed", l.Killed)
+		c.Wounded = count(fe, p+"wounded", l.Wounded)
+		if c.Killed == 0 && c.Wounded == 0 && l.Killed != nil && l.Wounded != nil && *l.Killed == 0 && *l.Wounded == 0 {
+			fe.Add(p+"killed", "a casualty line counts at least one person killed or wounded")
+		}
+		if l.Killed == nil && l.Wounded == nil {
+			fe.Add(p+"killed", "a casualty line needs killed or wounded")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func count(fe *FieldErrors, field string, v *int) int {
+	if v == nil {
+		return 0
+	}
+	if *v < 0 {
+		fe.Add(field, "must not be negative")
+		return 0
+	}
+	if *v > MaxCount {
+		fe.Add(field, "must be at most %d", MaxCount)
+		return 0
+	}
+	return *v
+}
+
+// normalizeForces keeps the client's list when given; when left out, the
+// forces are the mission and the forces of the casualty lines, which is
+// what a reader of the source would list.
+func normalizeForces(fe *FieldErrors, given []string, mission *string, lines []Casualty) []string {
+	if given != nil {
+		return textSet(fe, "forces", given)
+	}
+	var derived []string
+	if mission != nil {
+		derived = append(derived, *mission)
+	}
+	for _, c := range lines {
+		if c.Force != nil {
+			derived = append(derived, *c.Force)
+		}
+	}
+	return dedupe(derived)
+}
+
+// normalizeContributors keeps the client's list when given; when left out,
+// it is every casualty nationality other than the host country, as
+// DESIGN.md says.
+func normalizeContributors(fe *FieldErrors, given []string, host *string, lines []Casualty) []string {
+	if given != nil {
+		if len(given) > MaxListItems {
+			fe.Add("contributing_countries", "has %d items; at most %d are allowed", len(given), MaxListItems)
+			return nil
+		}
+		codes := make([]string, 0, len(given))
+		for i, g := range given {
+			if c := optCountry(fe, fmt.Sprintf("contributing_countries[%d]", i), &g); c != nil {
+				codes = append(codes, *c)
+			}
+		}
+		return dedupe(codes)
+	}
+	codes := []string{}
+	for _, c := range lines {
+		if c.Nationality != nil && (host == nil || *c.Nationality != *host) {
+			codes = append(codes, *c.Nationality)
+		}
+	}
+	return dedupe(codes)
+}
+
+func normalizeSources(fe *FieldErrors, given []SourceInput, now time.Time) []Source {
+	if len(given) > MaxSources {
+		fe.Add("sources", "has %d items; at most %d are allowed", len(given), MaxSources)
+		return nil
+	}
+	out := make([]Source, 0, len(given))
+	for i, s := range given {
+		p := fmt.Sprintf("sources[%d].", i)
+		src := Source{}
+		if t := optText(fe, p+"title", s.Title, 1000); t != nil {
+			src.Title = *t
+		}
+		src.Publisher = optText(fe, p+"publisher", s.Publisher, MaxShortRunes)
+		if u := optText(fe, p+"url", s.URL, 2000); u != nil {
+			parsed, err := url.Parse(*u)
+			if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+				fe.Add(p+"url", "must be an absolute http or https URL")
+			}
+			src.URL = u
+		}
+		if src.Title == "" && src.URL == nil {
+			fe.Add(p+"title", "a source needs a title or a url")
+		}
+		if d := optText(fe, p+"published_on", s.PublishedOn, 10); d != nil {
+			if norm, msg := parseDate(*d, now); msg != "" {
+				fe.Add(p+"published_on", "%s", msg)
+			} else {
+				src.PublishedOn = &norm
+			}
+		}
+		if l := optText(fe, p+"language", s.Language, 35); l != nil {
+			if !validLanguageTag(*l) {
+				fe.Add(p+"language", "must be a language tag such as en or fr")
+			}
+			src.Language = l
+		}
+		out = append(out, src)
+	}
+	return out
+}
+
+func validLanguageTag(s string) bool {
+	for i, part := range strings.Split(s, "-") {
+		if len(part) == 0 || len(part) > 8 || (i == 0 && (len(part) < 2 || len(part) > 3)) {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || (i > 0 && r >= '0' && r <= '9')) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parseDate accepts only YYYY-MM-DD, a real calendar day, not before 1900
+// and not after today anywhere on Earth (UTC+14), so that a report filed
+// in the Pacific on its local date is not refused.
+func parseDate(s string, now time.Time) (string, string) {
+	if len(s) != len(DateLayout) {
+		return "", "must be a date as YYYY-MM-DD"
+	}
+	d, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return "", "must be a real date as YYYY-MM-DD"
+	}
+	if s < earliestDate {
+		return "", "must not be before " + earliestDate
+	}
+	latest := now.UTC().Add(14 * time.Hour).Format(DateLayout)
+	if d.Format(DateLayout) > latest {
+		return "", "must not be in the future"
+	}
+	return s, ""
+}
+
+func optText(fe *FieldErrors, field string, v *string, max int) *string {
+	if v == nil {
+		return nil
+	}
+	s := strings.TrimSpace(*v)
+	if s == "" {
+		return nil
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		fe.Add(field, "is %d characters long; at most %d are allowed", n, max)
+		return nil
+	}
+	if hasControl(s, false) {
+		fe.Add(field, "must not contain control characters")
+		return nil
+	}
+	return &s
+}
+
+func hasControl(s string, allowLines bool) bool {
+	for _, r := range s {
+		if allowLines && (r == '\n' || r == '\t' || r == '\r') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func optCountry(fe *FieldErrors, field string, v *string) *string {
+	s := optText(fe, field, v, MaxShortRunes)
+	if s == nil {
+		return nil
+	}
+	code, ok := gazetteer.LookupCountry(*s)
+	if !ok {
+		fe.Add(field, "%q is not a known country: give an ISO 3166-1 code such as ML or a name such as Mali", *s)
+		return nil
+	}
+	return &code
+}
+
+func resolveRegion(fe *FieldErrors, country *string, v *string) *string {
+	s := optText(fe, "region", v, MaxShortRunes)
+	if s == nil {
+		return nil
+	}
+	host := ""
+	if country != nil {
+		host = *country
+	}
+	if r, ok := gazetteer.LookupRegion(host, *s); ok {
+		return &r.Name
+	}
+	if host != "" && !gazetteer.Covers(host) {
+		return s // a country we hold no regions for: keep the name as given
+	}
+	if host == "" {
+		fe.Add("region", "%q is not a known region; give the country too, or a name from GET /api/v1/regions", *s)
+		return nil
+	}
+	if near := gazetteer.Suggest(host, *s, 3); len(near) > 0 {
+		fe.Add("region", "%q is not a region of %s; closest known: %s", *s, host, strings.Join(near, ", "))
+	} else {
+		fe.Add("region", "%q is not a region of %s", *s, host)
+	}
+	return nil
+}
+
+func textSet(fe *FieldErrors, field string, items []string) []string {
+	if len(items) > MaxListItems {
+		fe.Add(field, "has %d items; at most %d are allowed", len(items), MaxListItems)
+		return nil
+	}
+	out := make([]string, 0, len(items))
+	for i, it := range items {
+		if t := optText(fe, fmt.Sprintf("%s[%d]", field, i), &it, MaxShortRunes); t != nil {
+			out = append(out, *t)
+		}
+	}
+	return dedupe(out)
+}
+
+// dedupe keeps the first of each item, compared by folded form, so that
+// "FAMa" and "fama" are one force.
+func dedupe(items []string) []string {
+	seen := make(map[string]bool, len(items))
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		k := gazetteer.Fold(it)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, it)
+	}
+	return out
+}
+
+// ToInput turns a stored incident back into the input that would produce
+// it, so that a merge patch can be applied to the JSON a client sees and the
+// result validated by the same rules as a create.
+func (inc Incident) ToInput() IncidentInput {
+	in := IncidentInput{
+		ExternalID: inc.ExternalID, OccurredOn: &inc.OccurredOn, Mission: inc.Mission,
+		Country: inc.Country, Region: inc.Region, Locality: inc.Locality,
+		Latitude: inc.Latitude, Longitude: inc.Longitude, Summary: &inc.Summary,
+		Killed: &inc.Killed, Wounded: &inc.Wounded,
+		Forces: append([]string{}, inc.Forces...), ContributingCountries: append([]string{}, inc.ContributingCountries...),
+	}
+	p, t := string(inc.DatePrecision), string(inc.Type)
+	in.DatePrecision, in.Type = &p, &t
+	for _, c := range inc.Casualties {
+		g, k, w := string(c.Group), c.Killed, c.Wounded
+		in.Casualties = append(in.Casualties, CasualtyInput{Group: &g, Force: c.Force, Nationality: c.Nationality, Killed: &k, Wounded: &w})
+	}
+	for _, s := range inc.Sources {
+		title := s.Title
+		in.Sources = append(in.Sources, SourceInput{Title: &title, Publisher: s.Publisher, URL: s.URL, PublishedOn: s.PublishedOn, Language: s.Language})
+	}
+	return in
+}

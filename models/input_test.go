@@ -1,0 +1,102 @@
+package models_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"incidentdb/models"
+)
+
+func decodeNormalize(t *testing.T, body string) (models.Incident, error) {
+	t.Helper()
+	in, err := models.DecodeIncidentInput([]byte(body))
+	if err != nil {
+		return models.Incident{}, err
+	}
+	return in.Normalize(fixedNow)
+}
+
+func TestNormalizeFillsTotalsAndSets(t *testing.T) {
+	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ARMED_ATTACK","mission":" MINUSMA ","country":"mali","region":"menaka",
+		"casualties":[{"group":"peacekeeper","force":"MINUSMA","nationality":"Niger","killed":3},
+		{"group":"national_forces","force":"FAMa","nationality":"ML","killed":1,"wounded":1},
+		{"group":"peacekeeper","nationality":"Burkina Faso","wounded":2}],
+		"forces":[" MINUSMA","FAMa","minusma",""]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Killed != 4 || inc.Wounded != 3 {
+		t.Errorf("totals %d/%d, want 4/3", inc.Killed, inc.Wounded)
+	}
+	if diff := cmp.Diff([]string{"MINUSMA", "FAMa"}, inc.Forces); diff != "" {
+		t.Errorf("forces (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"NE", "BF"}, inc.ContributingCountries); diff != "" {
+		t.Errorf("contributing countries (-want +got):\n%s", diff)
+	}
+	if *inc.Region != "Ménaka" || *inc.Country != "ML" || *inc.Mission != "MINUSMA" || inc.Type != models.ArmedAttack {
+		t.Errorf("canonical forms: %v %v %v %v", *inc.Region, *inc.Country, *inc.Mission, inc.Type)
+	}
+	if inc.DatePrecision != models.PrecisionDay {
+		t.Errorf("date_precision default %q", inc.DatePrecision)
+	}
+}
+
+func TestNormalizeReportsEveryFailingField(t *testing.T) {
+	_, err := decodeNormalize(t, `{"occurred_on":"2017-02-30","type":"x","killed":-1,"region":"Atlantis","country":"ML",
+		"casualties":[{"group":"y","killed":1}]}`)
+	e, ok := err.(*models.Error)
+	if !ok || e.Code != models.Invalid {
+		t.Fatalf("err = %v", err)
+	}
+	got := map[string]bool{}
+	for _, f := range e.Fields {
+		got[f.Field] = true
+	}
+	for _, want := range []string{"occurred_on", "type", "killed", "region", "casualties[0].group"} {
+		if !got[want] {
+			t.Errorf("no error for %s in %+v", want, e.Fields)
+		}
+	}
+}
+
+func TestRegionOfUncoveredCountryIsKeptAsGiven(t *testing.T) {
+	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","country":"Somalia","region":"Lower Shabelle"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *inc.Region != "Lower Shabelle" {
+		t.Errorf("region = %q", *inc.Region)
+	}
+}
+
+func TestRegionWithoutCountryMustResolve(t *testing.T) {
+	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","region":"Taoudeni"}`)
+	if err != nil || *inc.Region != "Taoudénit" || inc.Country != nil {
+		t.Fatalf("Taoudeni without country: %+v %v", inc.Region, err)
+	}
+	if _, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","region":"Nowhere at all"}`); models.ErrorCode(err) != models.Invalid {
+		t.Errorf("unknown region without country: %v", err)
+	}
+}
+
+func TestRegionErrorSuggestsClosestNames(t *testing.T) {
+	_, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","country":"ML","region":"Menaca"}`)
+	e, ok := err.(*models.Error)
+	if !ok || len(e.Fields) != 1 || e.Fields[0].Field != "region" {
+		t.Fatalf("err = %v", err)
+	}
+	if want := "Ménaka"; !contains(e.Fields[0].Message, want) {
+		t.Errorf("message %q does not suggest %s", e.Fields[0].Message, want)
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,403 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+)
+
+// CreateIncident stores a normalized incident as version 1 with its first
+// revision, and returns it as stored. A taken external_id is a Conflict.
+func (s *Store) CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error) {
+	var out models.Incident
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = s.createTx(tx, actor, inc)
+		return err
+	})
+	return out, internal("create incident", err)
+}
+
+func (s *Store) createTx(tx *gorm.DB, actor string, inc models.Incident) (models.Incident, error) {
+	now := s.now()
+	inc.ID = 0
+	inc.Version = 1
+	inc.CreatedAt, inc.UpdatedAt, inc.DeletedAt = now, now, nil
+	row := toRow(&inc)
+	if err := tx.Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return models.Incident{}, externalIDTaken(inc.ExternalID)
+		}
+		return models.Incident{}, err
+	}
+	inc.ID = row.ID
+	if err := writeChildren(tx, &inc); err != nil {
+		return models.Incident{}, err
+	}
+	return inc, writeRevision(tx, "create", actor, nil, &inc)
+}
+
+func externalIDTaken(id *string) error {
+	v := ""
+	if id != nil {
+		v = *id
+	}
+	return &models.Error{Code: models.Conflict, Message: "an incident with this external_id exists already",
+		Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is taken", v)}}}
+}
+
+// GetIncident returns a live incident with its casualty lines and sources,
+// or NotFound, also for a deleted one.
+func (s *Store) GetIncident(ctx context.Context, id int64) (models.Incident, error) {
+	inc, err := getTx(s.r.WithContext(ctx), id, false)
+	return inc, internal("get incident", err)
+}
+
+func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
+	var rows []incidentRow
+	q := tx.Where("id = ?", id)
+	if !withDeleted {
+		q = q.Where("deleted_at IS NULL")
+	}
+	if err := q.Limit(1).Find(&rows).Error; err != nil {
+		return models.Incident{}, err
+	}
+	if len(rows) == 0 {
+		return models.Incident{}, models.Errorf(models.NotFound, "incident %d does not exist", id)
+	}
+	list, err := withChildren(tx, rows)
+	if err != nil {
+		return models.Incident{}, err
+	}
+	return list[0], nil
+}
+
+// UpdateIncident changes a live incident inside one transaction: it loads
+// the current state, checks it is at version want (0 means any), lets
+// change compute the new state from it, and writes it as the next version
+// with a revision. When change returns the incident unaltered nothing is
+// written and the version stays, so repeating a PUT is harmless.
+func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want int,
+	change func(current models.Incident) (models.Incident, error)) (models.Incident, error) {
+	var out models.Incident
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := getTx(tx, id, false)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(cur, want); err != nil {
+			return err
+		}
+		next, err := change(cur)
+		if err != nil {
+			return err
+		}
+		next.ID, next.CreatedAt, next.Version, next.DeletedAt = cur.ID, cur.CreatedAt, cur.Version, nil
+		next.UpdatedAt = cur.UpdatedAt
+		if reflect.DeepEqual(content(cur), content(next)) {
+			out = cur
+			return nil
+		}
+		next.Version = cur.Version + 1
+		next.UpdatedAt = s.now()
+		row := toRow(&next)
+		res := tx.Model(&incidentRow{}).Where("id = ? AND version = ?", id, cur.Version).
+			Select("*").Omit("id", "created_at").Updates(&row)
+		if res.Error != nil {
+			if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+				return externalIDTaken(next.ExternalID)
+			}
+			return res.Error
+		}
+		if err := deleteChildren(tx, id); err != nil {
+			return err
+		}
+		if err := writeChildren(tx, &next); err != nil {
+			return err
+		}
+		out = next
+		return writeRevision(tx, "update", actor, &cur, &next)
+	})
+	return out, internal("update incident", err)
+}
+
+func checkVersion(cur models.Incident, want int) error {
+	if want != 0 && cur.Version != want {
+		return &models.Error{Code: models.Precondition, Current: cur.Version,
+			Message: fmt.Sprintf("incident %d is at version %d, not %d: fetch it again and reapply your change", cur.ID, cur.Version, want)}
+	}
+	return nil
+}
+
+// DeleteIncident soft-deletes a live incident: the row, its children and
+// its history stay, it leaves lists and reports, and the deletion is a
+// revision of its own.
+func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want int) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := getTx(tx, id, false)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(cur, want); err != nil {
+			return err
+		}
+		next := cur
+		now := s.now()
+		next.DeletedAt, next.UpdatedAt, next.Version = &now, now, cur.Version+1
+		if err := tx.Model(&incidentRow{}).Where("id = ?", id).Updates(map[string]any{
+			"deleted_at": formatTime(now), "updated_at": formatTime(now), "version": next.Version,
+		}).Error; err != nil {
+			return err
+		}
+		return writeRevision(tx, "delete", actor, &cur, &next)
+	})
+	return internal("delete incident", err)
+}
+
+func deleteChildren(tx *gorm.DB, id int64) error {
+	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources", "incident_words"} {
+		if err := tx.Exec("DELETE FROM "+table+" WHERE incident_id = ?", id).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeChildren(tx *gorm.DB, inc *models.Incident) error {
+	if len(inc.Casualties) > 0 {
+		rows := make([]casualtyRow, len(inc.Casualties))
+		for i, c := range inc.Casualties {
+			rows[i] = casualtyRow{IncidentID: inc.ID, Position: i, Group: string(c.Group), Force: c.Force,
+				ForceKey: foldPtr(c.Force), Nationality: c.Nationality, Killed: c.Killed, Wounded: c.Wounded}
+		}
+		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+			return err
+		}
+	}
+	if len(inc.Forces) > 0 {
+		rows := make([]forceRow, len(inc.Forces))
+		for i, f := range inc.Forces {
+			rows[i] = forceRow{IncidentID: inc.ID, Position: i, Name: f, NameKey: gazetteer.Fold(f)}
+		}
+		if err := tx.Create(rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(inc.ContributingCountries) > 0 {
+		rows := make([]countryRow, len(inc.ContributingCountries))
+		for i, c := range inc.ContributingCountries {
+			rows[i] = countryRow{IncidentID: inc.ID, Position: i, Code: c}
+		}
+		if err := tx.Create(rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(inc.Sources) > 0 {
+		rows := make([]sourceRow, len(inc.Sources))
+		for i, src := range inc.Sources {
+			rows[i] = sourceRow{IncidentID: inc.ID, Position: i, Title: src.Title, Publisher: src.Publisher,
+				URL: src.URL, PublishedOn: src.PublishedOn, Language: src.Language}
+		}
+		if err := tx.Create(rows).Error; err != nil {
+			return err
+		}
+	}
+	text := inc.Summary
+	if inc.Locality != nil {
+		text += " " + *inc.Locality
+	}
+	if words := models.Words(text); len(words) > 0 {
+		rows := make([]wordRow, len(words))
+		for i, w := range words {
+			rows[i] = wordRow{Word: w, IncidentID: inc.ID}
+		}
+		if err := tx.CreateInBatches(rows, 1000).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withChildren fills casualty lines and sources for a page of rows with one
+// query per child table, never one per incident.
+func withChildren(tx *gorm.DB, rows []incidentRow) ([]models.Incident, error) {
+	out := make([]models.Incident, len(rows))
+	index := make(map[int64]int, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = fromRow(r)
+		index[r.ID] = i
+		ids[i] = r.ID
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	var cas []casualtyRow
+	if err := tx.Where("incident_id IN ?", ids).Order("incident_id, position").Find(&cas).Error; err != nil {
+		return nil, err
+	}
+	for _, c := range cas {
+		inc := &out[index[c.IncidentID]]
+		inc.Casualties = append(inc.Casualties, models.Casualty{Group: models.Group(c.Group), Force: c.Force,
+			Nationality: c.Nationality, Killed: c.Killed, Wounded: c.Wounded})
+	}
+	var srcs []sourceRow
+	if err := tx.Where("incident_id IN ?", ids).Order("incident_id, position").Find(&srcs).Error; err != nil {
+		return nil, err
+	}
+	for _, src := range srcs {
+		inc := &out[index[src.IncidentID]]
+		inc.Sources = append(inc.Sources, models.Source{Title: src.Title, Publisher: src.Publisher, URL: src.URL,
+			PublishedOn: src.PublishedOn, Language: src.Language})
+	}
+	return out, nil
+}
+
+// content is the part of an incident a client controls: what a revision
+// diffs and what decides whether an update changed anything.
+func content(inc models.Incident) map[string]any {
+	inc.ID, inc.Version, inc.DeletedAt = 0, 0, nil
+	b, _ := json.Marshal(inc)
+	m := map[string]any{}
+	_ = json.Unmarshal(b, &m)
+	for _, k := range []string{"id", "version", "created_at", "updated_at", "deleted_at"} {
+		delete(m, k)
+	}
+	return m
+}
+
+// Change is one field of a revision: its value before and after.
+type Change struct {
+	Field string `json:"field"`
+	Old   any    `json:"old"`
+	New   any    `json:"new"`
+}
+
+// Revision is one entry of an incident's history.
+type Revision struct {
+	Version   int      `json:"version"`
+	Action    string   `json:"action"`
+	Actor     string   `json:"actor"`
+	ChangedAt string   `json:"changed_at"`
+	Changes   []Change `json:"changes"`
+}
+
+type revisionRow struct {
+	ID         int64  `gorm:"column:id;primaryKey"`
+	IncidentID int64  `gorm:"column:incident_id"`
+	Version    int    `gorm:"column:version"`
+	Action     string `gorm:"column:action"`
+	Actor      string `gorm:"column:actor"`
+	ChangedAt  string `gorm:"column:changed_at"`
+	Changes    string `gorm:"column:changes"`
+	Snapshot   string `gorm:"column:snapshot"`
+}
+
+func (revisionRow) TableName() string { return "revisions" }
+
+func diff(old, next *models.Incident) []Change {
+	var before map[string]any
+	if old != nil {
+		before = content(*old)
+	}
+	after := content(*next)
+	keys := make([]string, 0, len(after))
+	for k := range after {
+		keys = append(keys, k)
+	}
+	// Field order follows the JSON document, which is what a reader expects.
+	order := fieldOrder()
+	var out []Change
+	for _, k := range order {
+		if !contains(keys, k) {
+			continue
+		}
+		if old != nil && reflect.DeepEqual(before[k], after[k]) {
+			continue
+		}
+		var was any
+		if old != nil {
+			was = before[k]
+		}
+		out = append(out, Change{Field: k, Old: was, New: after[k]})
+	}
+	return out
+}
+
+func fieldOrder() []string {
+	t := reflect.TypeOf(models.Incident{})
+	out := make([]string, 0, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		out = append(out, name)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident) error {
+	changes := diff(old, next)
+	if changes == nil {
+		changes = []Change{}
+	}
+	cb, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	sb, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&revisionRow{IncidentID: next.ID, Version: next.Version, Action: action, Actor: actor,
+		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb), Snapshot: string(sb)}).Error
+}
+
+// History lists every revision of an incident, deleted or not, oldest first.
+func (s *Store) History(ctx context.Context, id int64) ([]Revision, error) {
+	var rows []revisionRow
+	if err := s.r.WithContext(ctx).Where("incident_id = ?", id).Order("version").Find(&rows).Error; err != nil {
+		return nil, internal("history", err)
+	}
+	if len(rows) == 0 {
+		return nil, models.Errorf(models.NotFound, "incident %d does not exist", id)
+	}
+	out := make([]Revision, len(rows))
+	for i, r := range rows {
+		out[i] = Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
+		_ = json.Unmarshal([]byte(r.Changes), &out[i].Changes)
+	}
+	return out, nil
+}
+
+// IncidentAt returns the incident as it stood at one version, from the
+// snapshot its revision kept.
+func (s *Store) IncidentAt(ctx context.Context, id int64, version int) (models.Incident, error) {
+	var rows []revisionRow
+	if err := s.r.WithContext(ctx).Where("incident_id = ? AND version = ?", id, version).Limit(1).Find(&rows).Error; err != nil {
+		return models.Incident{}, internal("incident at version", err)
+	}
+	if len(rows) == 0 {
+		return models.Incident{}, models.Errorf(models.NotFound, "incident %d has no version %d", id, version)
+	}
+	var inc models.Incident
+	if err := json.Unmarshal([]byte(rows[0].Snapshot), &inc); err != nil {
+		return models.Incident{}, internal("decode snapshot", err)
+	}
+	return inc, nil
+}

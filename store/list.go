@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"incidentdb/models"
+)
+
+// where renders a Filter as SQL over incidents aliased "i". It is the one
+// translation of filters to SQL: the list, the exports and the reports all
+// call it, so they select the same incidents. Child-table filters are IN
+// subqueries on the (key, incident_id) indexes, which SQLite answers from
+// the index alone.
+func where(f models.Filter) (string, []any) {
+	conds := []string{"i.deleted_at IS NULL"}
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if len(f.Regions) > 0 {
+		add("i.region_key IN ?", f.Regions)
+	}
+	if len(f.Countries) > 0 {
+		add("i.country IN ?", f.Countries)
+	}
+	if len(f.Missions) > 0 {
+		add("i.mission_key IN ?", f.Missions)
+	}
+	if len(f.Types) > 0 {
+		add("i.type IN ?", models.Names(f.Types))
+	}
+	if len(f.Forces) > 0 {
+		add("i.id IN (SELECT incident_id FROM incident_forces WHERE name_key IN ?)", f.Forces)
+	}
+	if len(f.ContributingCountries) > 0 {
+		add("i.id IN (SELECT incident_id FROM incident_countries WHERE code IN ?)", f.ContributingCountries)
+	}
+	if len(f.Nationalities) > 0 {
+		add("i.id IN (SELECT incident_id FROM casualties WHERE nationality IN ?)", f.Nationalities)
+	}
+	if len(f.Groups) > 0 {
+		add("i.id IN (SELECT incident_id FROM casualties WHERE grp IN ?)", models.Names(f.Groups))
+	}
+	if f.From != nil {
+		add("i.occurred_on >= ?", *f.From)
+	}
+	if f.To != nil {
+		add("i.occurred_on <= ?", *f.To)
+	}
+	if f.MinKilled != nil {
+		add("i.killed >= ?", *f.MinKilled)
+	}
+	if f.MinWounded != nil {
+		add("i.wounded >= ?", *f.MinWounded)
+	}
+	for _, w := range f.Words {
+		// A prefix range: "attack" finds "attacks" and "attackers". The upper
+		// bound is the word followed by the highest code point.
+		add("i.id IN (SELECT incident_id FROM incident_words WHERE word >= ? AND word < ?)", w, w+"\U0010FFFF")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// ListResult is one page of a list.
+type ListResult struct {
+	Items []models.Incident
+	Total int64
+	Next  *models.Cursor
+}
+
+// ListIncidents returns one page of live incidents matching f, in the
+// page's order, with the total count of matches. Paging is by keyset, so a
+// deep page costs what the first one does.
+func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (ListResult, error) {
+	db := s.r.WithContext(ctx)
+	cond, args := where(f)
+	var total int64
+	if err := db.Raw("SELECT count(*) FROM incidents i WHERE "+cond, args...).Scan(&total).Error; err != nil {
+		return ListResult{}, internal("count incidents", err)
+	}
+	col := p.Sort.Column()
+	dir, op := "ASC", ">"
+	if p.Sort.Desc() {
+		dir, op = "DESC", "<"
+	}
+	if c := p.Cursor; c != nil {
+		if col == "id" {
+			cond += " AND i.id " + op + " ?"
+			args = append(args, c.ID)
+		} else {
+			var v any = c.Value
+			if col != "occurred_on" {
+				n, _ := strconv.Atoi(c.Value)
+				v = n
+			}
+			cond += " AND (i." + col + ", i.id) " + op + " (?, ?)"
+			args = append(args, v, c.ID)
+		}
+	}
+	order := "i.id " + dir
+	if col != "id" {
+		order = "i." + col + " " + dir + ", " + order
+	}
+	var rows []incidentRow
+	q := "SELECT i.* FROM incidents i WHERE " + cond + " ORDER BY " + order + " LIMIT " + strconv.Itoa(p.Limit+1)
+	if err := db.Raw(q, args...).Scan(&rows).Error; err != nil {
+		return ListResult{}, internal("list incidents", err)
+	}
+	res := ListResult{Total: total}
+	if len(rows) > p.Limit {
+		rows = rows[:p.Limit]
+		last := rows[len(rows)-1]
+		next := &models.Cursor{Sort: p.Sort, ID: last.ID}
+		switch col {
+		case "occurred_on":
+			next.Value = last.OccurredOn
+		case "killed":
+			next.Value = strconv.Itoa(last.Killed)
+		case "wounded":
+			next.Value = strconv.Itoa(last.Wounded)
+		}
+		res.Next = next
+	}
+	items, err := withChildren(db, rows)
+	if err != nil {
+		return ListResult{}, internal("list children", err)
+	}
+	res.Items = items
+	return res, nil
+}
+
+// CountIncidents counts live incidents, for seeding and metrics.
+func (s *Store) CountIncidents(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Raw("SELECT count(*) FROM incidents WHERE deleted_at IS NULL").Scan(&n).Error
+	return n, internal("count incidents", err)
+}

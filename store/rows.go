@@ -1,0 +1,153 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+)
+
+// incidentRow is the incidents table as GORM sees it. It is kept apart from
+// models.Incident so that the folded keys and text timestamps never leak
+// into the API, and the API's shape never dictates the schema.
+type incidentRow struct {
+	ID                    int64    `gorm:"column:id;primaryKey"`
+	ExternalID            *string  `gorm:"column:external_id"`
+	OccurredOn            string   `gorm:"column:occurred_on"`
+	DatePrecision         string   `gorm:"column:date_precision"`
+	Mission               *string  `gorm:"column:mission"`
+	MissionKey            *string  `gorm:"column:mission_key"`
+	Country               *string  `gorm:"column:country"`
+	Region                *string  `gorm:"column:region"`
+	RegionKey             *string  `gorm:"column:region_key"`
+	Locality              *string  `gorm:"column:locality"`
+	Latitude              *float64 `gorm:"column:latitude"`
+	Longitude             *float64 `gorm:"column:longitude"`
+	Type                  string   `gorm:"column:type"`
+	Summary               string   `gorm:"column:summary"`
+	Killed                int      `gorm:"column:killed"`
+	Wounded               int      `gorm:"column:wounded"`
+	Forces                string   `gorm:"column:forces"`
+	ContributingCountries string   `gorm:"column:contributing_countries"`
+	Created               string   `gorm:"column:created_at"`
+	Updated               string   `gorm:"column:updated_at"`
+	Deleted               *string  `gorm:"column:deleted_at"`
+	Version               int      `gorm:"column:version"`
+}
+
+func (incidentRow) TableName() string { return "incidents" }
+
+type casualtyRow struct {
+	IncidentID  int64   `gorm:"column:incident_id;primaryKey"`
+	Position    int     `gorm:"column:position;primaryKey"`
+	Group       string  `gorm:"column:grp"`
+	Force       *string `gorm:"column:force"`
+	ForceKey    *string `gorm:"column:force_key"`
+	Nationality *string `gorm:"column:nationality"`
+	Killed      int     `gorm:"column:killed"`
+	Wounded     int     `gorm:"column:wounded"`
+}
+
+func (casualtyRow) TableName() string { return "casualties" }
+
+type forceRow struct {
+	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
+	Position   int    `gorm:"column:position;primaryKey"`
+	Name       string `gorm:"column:name"`
+	NameKey    string `gorm:"column:name_key"`
+}
+
+func (forceRow) TableName() string { return "incident_forces" }
+
+type countryRow struct {
+	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
+	Position   int    `gorm:"column:position;primaryKey"`
+	Code       string `gorm:"column:code"`
+}
+
+func (countryRow) TableName() string { return "incident_countries" }
+
+type sourceRow struct {
+	IncidentID  int64   `gorm:"column:incident_id;primaryKey"`
+	Position    int     `gorm:"column:position;primaryKey"`
+	Title       string  `gorm:"column:title"`
+	Publisher   *string `gorm:"column:publisher"`
+	URL         *string `gorm:"column:url"`
+	PublishedOn *string `gorm:"column:published_on"`
+	Language    *string `gorm:"column:language"`
+}
+
+func (sourceRow) TableName() string { return "sources" }
+
+type wordRow struct {
+	Word       string `gorm:"column:word;primaryKey"`
+	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
+}
+
+func (wordRow) TableName() string { return "incident_words" }
+
+const timeLayout = time.RFC3339Nano
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t.UTC()
+}
+
+func foldPtr(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	k := gazetteer.Fold(*s)
+	return &k
+}
+
+func jsonList(items []string) string {
+	if len(items) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(items)
+	return string(b)
+}
+
+func parseList(s string) []string {
+	out := []string{}
+	_ = json.Unmarshal([]byte(s), &out)
+	return out
+}
+
+func toRow(inc *models.Incident) incidentRow {
+	r := incidentRow{
+		ID: inc.ID, ExternalID: inc.ExternalID, OccurredOn: inc.OccurredOn,
+		DatePrecision: string(inc.DatePrecision), Mission: inc.Mission, MissionKey: foldPtr(inc.Mission),
+		Country: inc.Country, Region: inc.Region, RegionKey: foldPtr(inc.Region), Locality: inc.Locality,
+		Latitude: inc.Latitude, Longitude: inc.Longitude, Type: string(inc.Type), Summary: inc.Summary,
+		Killed: inc.Killed, Wounded: inc.Wounded,
+		Forces: jsonList(inc.Forces), ContributingCountries: jsonList(inc.ContributingCountries),
+		Created: formatTime(inc.CreatedAt), Updated: formatTime(inc.UpdatedAt), Version: inc.Version,
+	}
+	if inc.DeletedAt != nil {
+		d := formatTime(*inc.DeletedAt)
+		r.Deleted = &d
+	}
+	return r
+}
+
+func fromRow(r incidentRow) models.Incident {
+	inc := models.Incident{
+		ID: r.ID, ExternalID: r.ExternalID, OccurredOn: r.OccurredOn,
+		DatePrecision: models.DatePrecision(r.DatePrecision), Mission: r.Mission, Country: r.Country,
+		Region: r.Region, Locality: r.Locality, Latitude: r.Latitude, Longitude: r.Longitude,
+		Type: models.IncidentType(r.Type), Summary: r.Summary, Killed: r.Killed, Wounded: r.Wounded,
+		Forces: parseList(r.Forces), ContributingCountries: parseList(r.ContributingCountries),
+		Casualties: []models.Casualty{}, Sources: []models.Source{},
+		CreatedAt: parseTime(r.Created), UpdatedAt: parseTime(r.Updated), Version: r.Version,
+	}
+	if r.Deleted != nil {
+		d := parseTime(*r.Deleted)
+		inc.DeletedAt = &d
+	}
+	return inc
+}

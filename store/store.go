@@ -1,0 +1,244 @@
+// Package store owns everything that touches the database: opening it with
+// the right pragmas and pools, the versioned migrations, incidents and
+// their child tables, revisions, API keys, and the queries behind lists,
+// exports and reports. Every exported write is one transaction.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"incidentdb/models"
+)
+
+//go:embed migrations/sqlite/*.sql
+var sqliteMigrations embed.FS
+
+// Store is the one handle on the database. SQLite allows one writer at a
+// time, so writes go through a single-connection pool (they queue in Go
+// instead of failing with "database is locked") and reads through a pool of
+// their own that WAL lets run beside the writer.
+type Store struct {
+	w, r *gorm.DB
+	now  func() time.Time
+}
+
+// Option changes how Open sets up the Store.
+type Option func(*config)
+
+type config struct {
+	now      func() time.Time
+	syncFull bool
+}
+
+// WithClock sets the clock used for timestamps and "not in the future"; tests
+// pass a fixed one.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithSyncFull makes every commit wait for the disk (synchronous=FULL), so a
+// write that was answered survives a power cut, not only a crash of the
+// process. It costs write throughput.
+func WithSyncFull() Option { return func(c *config) { c.syncFull = true } }
+
+// Open opens (creating if needed) the SQLite database at dsn, a file path or
+// a file: URI, and applies pending migrations. All database policy lives
+// here: pragmas are in the DSN so they reach every pooled connection, not
+// just the one an Exec happens to use.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	cfg := config{now: time.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	file, err := sqliteFile(dsn)
+	if err != nil {
+		return nil, err
+	}
+	sync := "NORMAL"
+	if cfg.syncFull {
+		sync = "FULL"
+	}
+	common := "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=1&_synchronous=" + sync
+	gcfg := func() *gorm.Config {
+		return &gorm.Config{
+			Logger:                 logger.Discard,
+			TranslateError:         true,
+			SkipDefaultTransaction: true,
+			NowFunc:                func() time.Time { return cfg.now().UTC() },
+		}
+	}
+	w, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_txlock=immediate"), gcfg())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", file, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	s := &Store{w: w, now: func() time.Time { return cfg.now().UTC() }}
+	if err := s.migrate(ctx); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1"), gcfg())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", file, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	readers := max(4, 2*runtime.NumCPU())
+	rdb.SetMaxOpenConns(readers)
+	rdb.SetMaxIdleConns(readers)
+	s.r = r
+	return s, nil
+}
+
+// sqliteFile accepts "incidents.db", "/abs/path.db" or "file:path.db?..."
+// and returns the path; query options of our own are not accepted, because
+// the pragmas are policy set here.
+func sqliteFile(dsn string) (string, error) {
+	if dsn == "" {
+		return "", errors.New("no database given")
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", errors.New("PostgreSQL is not supported yet; give a SQLite file path")
+	}
+	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
+		p, _, _ := strings.Cut(rest, "?")
+		dsn = p
+	}
+	if strings.ContainsAny(dsn, "?#") {
+		return "", fmt.Errorf("database path %q must not contain ? or #", dsn)
+	}
+	return (&url.URL{Path: dsn}).EscapedPath(), nil
+}
+
+// Close closes the reader pool, then the writer, whose last close
+// checkpoints the WAL into the main file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		if db, err := s.r.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if db, err := s.w.DB(); err == nil {
+		s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", e.Name())
+		}
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// migrate applies, in order and each in its own transaction, the embedded
+// migrations not yet recorded in schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	db := s.w.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`).Error; err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	list, err := loadMigrations(sqliteMigrations, "migrations/sqlite")
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Raw("SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := tx.Exec(m.sql).Error; err != nil {
+				return err
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, s.now().Format(time.RFC3339Nano)).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// Migrations lists the applied migrations, oldest first, for operators.
+func (s *Store) Migrations(ctx context.Context) ([]string, error) {
+	var names []string
+	err := s.r.WithContext(ctx).Raw("SELECT name FROM schema_migrations ORDER BY version").Scan(&names).Error
+	return names, err
+}
+
+// internal wraps an unexpected database error so the HTTP layer logs it and
+// answers 500 without sending its text.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var me *models.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
