@@ -117,7 +117,7 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 			}
 			return res.Error
 		}
-		if err := deleteChildren(tx, id); err != nil {
+		if err := deleteChildren(tx, cur); err != nil {
 			return err
 		}
 		if err := writeChildren(tx, &next); err != nil {
@@ -162,13 +162,25 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 	return internal("delete incident", err)
 }
 
-func deleteChildren(tx *gorm.DB, id int64) error {
-	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources", "incident_words"} {
-		if err := tx.Exec("DELETE FROM "+table+" WHERE incident_id = ?", id).Error; err != nil {
+func deleteChildren(tx *gorm.DB, cur models.Incident) error {
+	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources"} {
+		if err := tx.Exec("DELETE FROM "+table+" WHERE incident_id = ?", cur.ID).Error; err != nil {
 			return err
 		}
 	}
+	if words := indexedWords(&cur); len(words) > 0 {
+		return tx.Exec("DELETE FROM incident_words WHERE incident_id = ? AND word IN ?", cur.ID, words).Error
+	}
 	return nil
+}
+
+// indexedWords are the words q matches for an incident.
+func indexedWords(inc *models.Incident) []string {
+	text := inc.Summary
+	if inc.Locality != nil {
+		text += " " + *inc.Locality
+	}
+	return models.Words(text)
 }
 
 func writeChildren(tx *gorm.DB, inc *models.Incident) error {
@@ -210,11 +222,7 @@ func writeChildren(tx *gorm.DB, inc *models.Incident) error {
 			return err
 		}
 	}
-	text := inc.Summary
-	if inc.Locality != nil {
-		text += " " + *inc.Locality
-	}
-	if words := models.Words(text); len(words) > 0 {
+	if words := indexedWords(inc); len(words) > 0 {
 		rows := make([]wordRow, len(words))
 		for i, w := range words {
 			rows[i] = wordRow{Word: w, IncidentID: inc.ID}
@@ -298,7 +306,6 @@ type revisionRow struct {
 	Actor      string `gorm:"column:actor"`
 	ChangedAt  string `gorm:"column:changed_at"`
 	Changes    string `gorm:"column:changes"`
-	Snapshot   string `gorm:"column:snapshot"`
 }
 
 func (revisionRow) TableName() string { return "revisions" }
@@ -352,52 +359,109 @@ func contains(list []string, s string) bool {
 }
 
 func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident) error {
-	changes := diff(old, next)
-	if changes == nil {
-		changes = []Change{}
+	changes := []Change{}
+	if old != nil {
+		changes = diff(old, next)
 	}
 	cb, err := json.Marshal(changes)
 	if err != nil {
 		return err
 	}
-	sb, err := json.Marshal(next)
-	if err != nil {
-		return err
-	}
 	return tx.Create(&revisionRow{IncidentID: next.ID, Version: next.Version, Action: action, Actor: actor,
-		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb), Snapshot: string(sb)}).Error
+		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb)}).Error
 }
 
-// History lists every revision of an incident, deleted or not, oldest first.
+// History lists every revision of an incident, deleted or not, oldest
+// first. The create lists every field the incident was created with.
 func (s *Store) History(ctx context.Context, id int64) ([]Revision, error) {
+	var out []Revision
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := getTx(tx, id, true)
+		if err != nil {
+			return err
+		}
+		rows, err := revisionsTx(tx, id)
+		if err != nil {
+			return err
+		}
+		out = make([]Revision, len(rows))
+		for i, r := range rows {
+			out[i] = Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
+			if err := json.Unmarshal([]byte(r.Changes), &out[i].Changes); err != nil {
+				return err
+			}
+		}
+		if len(rows) > 0 && rows[0].Action == "create" {
+			first, err := undo(cur, rows, rows[0].Version)
+			if err != nil {
+				return err
+			}
+			out[0].Changes = diff(nil, &first)
+		}
+		return nil
+	})
+	return out, internal("history", err)
+}
+
+func revisionsTx(tx *gorm.DB, id int64) ([]revisionRow, error) {
 	var rows []revisionRow
-	if err := s.r.WithContext(ctx).Where("incident_id = ?", id).Order("version").Find(&rows).Error; err != nil {
-		return nil, internal("history", err)
+	err := tx.Where("incident_id = ?", id).Order("version").Find(&rows).Error
+	return rows, err
+}
+
+// IncidentAt returns the incident as it stood at one version: the current
+// state with every later change undone.
+func (s *Store) IncidentAt(ctx context.Context, id int64, version int) (models.Incident, error) {
+	var out models.Incident
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := getTx(tx, id, true)
+		if err != nil {
+			return err
+		}
+		if version < 1 || version > cur.Version {
+			return models.Errorf(models.NotFound, "incident %d has no version %d; its latest is %d", id, version, cur.Version)
+		}
+		rows, err := revisionsTx(tx, id)
+		if err != nil {
+			return err
+		}
+		out, err = undo(cur, rows, version)
+		return err
+	})
+	return out, internal("incident at version", err)
+}
+
+// undo rolls cur back to version by applying the old values of every later
+// revision, newest first.
+func undo(cur models.Incident, revs []revisionRow, version int) (models.Incident, error) {
+	doc := content(cur)
+	at := cur
+	for i := len(revs) - 1; i >= 0 && revs[i].Version > version; i-- {
+		var changes []Change
+		if err := json.Unmarshal([]byte(revs[i].Changes), &changes); err != nil {
+			return models.Incident{}, err
+		}
+		for _, c := range changes {
+			doc[c.Field] = c.Old
+		}
 	}
-	if len(rows) == 0 {
-		return nil, models.Errorf(models.NotFound, "incident %d does not exist", id)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return models.Incident{}, err
 	}
-	out := make([]Revision, len(rows))
-	for i, r := range rows {
-		out[i] = Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
-		_ = json.Unmarshal([]byte(r.Changes), &out[i].Changes)
+	var out models.Incident
+	if err := json.Unmarshal(b, &out); err != nil {
+		return models.Incident{}, err
+	}
+	out.ID, out.CreatedAt, out.Version = at.ID, at.CreatedAt, version
+	out.DeletedAt = nil
+	for _, r := range revs {
+		if r.Version == version {
+			out.UpdatedAt = parseTime(r.ChangedAt)
+			if r.Action == "delete" {
+				out.DeletedAt = &out.UpdatedAt
+			}
+		}
 	}
 	return out, nil
-}
-
-// IncidentAt returns the incident as it stood at one version, from the
-// snapshot its revision kept.
-func (s *Store) IncidentAt(ctx context.Context, id int64, version int) (models.Incident, error) {
-	var rows []revisionRow
-	if err := s.r.WithContext(ctx).Where("incident_id = ? AND version = ?", id, version).Limit(1).Find(&rows).Error; err != nil {
-		return models.Incident{}, internal("incident at version", err)
-	}
-	if len(rows) == 0 {
-		return models.Incident{}, models.Errorf(models.NotFound, "incident %d has no version %d", id, version)
-	}
-	var inc models.Incident
-	if err := json.Unmarshal([]byte(rows[0].Snapshot), &inc); err != nil {
-		return models.Incident{}, internal("decode snapshot", err)
-	}
-	return inc, nil
 }

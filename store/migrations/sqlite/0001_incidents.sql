@@ -87,16 +87,18 @@ CREATE TABLE sources (
 ) WITHOUT ROWID;
 
 -- The folded words of summary and locality, for q: a prefix range on this
--- index costs the same at a million incidents as at ten.
+-- index costs the same at a million incidents as at ten. There is no index
+-- by incident: an update knows the old words and deletes them by key.
 CREATE TABLE incident_words (
     word        TEXT    NOT NULL,
     incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
     PRIMARY KEY (word, incident_id)
 ) WITHOUT ROWID;
-CREATE INDEX incident_words_incident ON incident_words (incident_id);
 
 -- One row per change, written in the same transaction as the change.
--- snapshot is the incident as it stood after the change.
+-- changes holds each changed field's old and new value, so any earlier
+-- version is the current one with later changes undone; a create records no
+-- changes, which keeps a bulk import from storing every incident twice.
 CREATE TABLE revisions (
     id          INTEGER PRIMARY KEY,
     incident_id INTEGER NOT NULL REFERENCES incidents (id),
@@ -105,7 +107,6 @@ CREATE TABLE revisions (
     actor       TEXT    NOT NULL,
     changed_at  TEXT    NOT NULL,
     changes     TEXT    NOT NULL,
-    snapshot    TEXT    NOT NULL,
     UNIQUE (incident_id, version)
 );
 
