@@ -20,6 +20,7 @@ import (
 // satisfies it.
 type Store interface {
 	IncidentStore
+	ReportStore
 	KeyStore
 	Ping(ctx context.Context) error
 }
@@ -87,6 +88,14 @@ func New(db Store, cfg Config) http.Handler {
 	api.PATCH("/incidents/:id", write, inc.patch)
 	api.DELETE("/incidents/:id", write, inc.remove)
 	api.GET("/incidents/:id/history", read, inc.history)
+
+	rep := &reportHandlers{db: db}
+	api.GET("/reports/casualties", read, rep.casualties)
+	api.GET("/reports/casualties.csv", read, rep.casualtiesCSV)
+	api.GET("/reports/timeseries", read, rep.timeseries)
+	api.GET("/regions", read, rep.regions)
+	api.GET("/forces", read, rep.forces)
+	api.GET("/countries", read, rep.countries)
 	return r
 }
 

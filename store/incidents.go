@@ -42,6 +42,12 @@ func (s *Store) createTx(tx *gorm.DB, actor string, inc models.Incident) (models
 	if err := writeChildren(tx, &inc); err != nil {
 		return models.Incident{}, err
 	}
+	if err := applyTotals(tx, &inc, +1); err != nil {
+		return models.Incident{}, err
+	}
+	if err := bumpGeneration(tx); err != nil {
+		return models.Incident{}, err
+	}
 	return inc, writeRevision(tx, "create", actor, nil, &inc)
 }
 
@@ -123,6 +129,15 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 		if err := writeChildren(tx, &next); err != nil {
 			return err
 		}
+		if err := applyTotals(tx, &cur, -1); err != nil {
+			return err
+		}
+		if err := applyTotals(tx, &next, +1); err != nil {
+			return err
+		}
+		if err := bumpGeneration(tx); err != nil {
+			return err
+		}
 		out = next
 		return writeRevision(tx, "update", actor, &cur, &next)
 	})
@@ -155,6 +170,12 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 		if err := tx.Model(&incidentRow{}).Where("id = ?", id).Updates(map[string]any{
 			"deleted_at": formatTime(now), "updated_at": formatTime(now), "version": next.Version,
 		}).Error; err != nil {
+			return err
+		}
+		if err := applyTotals(tx, &cur, -1); err != nil {
+			return err
+		}
+		if err := bumpGeneration(tx); err != nil {
 			return err
 		}
 		return writeRevision(tx, "delete", actor, &cur, &next)

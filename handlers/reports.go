@@ -1,0 +1,230 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+	"incidentdb/store"
+)
+
+// ReportStore is what the report and reference handlers need.
+type ReportStore interface {
+	Generation(ctx context.Context) (int64, error)
+	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (store.Report, error)
+	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]store.Point, error)
+	RegionCounts(ctx context.Context, country string) ([]store.RegionCount, error)
+	ForceCounts(ctx context.Context) ([]store.NameCount, error)
+	CountryCounts(ctx context.Context) ([]store.CountryCount, error)
+}
+
+// answerCache keeps rendered report bodies for the current data generation.
+// Dashboards poll the same few URLs; between two writes every poll after
+// the first costs one indexed read of the generation.
+type answerCache struct {
+	mu   sync.Mutex
+	gen  int64
+	body map[string][]byte
+}
+
+const answerCacheSize = 512
+
+func (c *answerCache) get(gen int64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return nil, false
+	}
+	b, ok := c.body[key]
+	return b, ok
+}
+
+func (c *answerCache) put(gen int64, key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.body == nil || len(c.body) >= answerCacheSize {
+		c.gen, c.body = gen, map[string][]byte{}
+	}
+	c.body[key] = b
+}
+
+type reportHandlers struct {
+	db    ReportStore
+	cache answerCache
+}
+
+// cached serves a read-only answer computed from the whole data set with an
+// ETag of the data generation: If-None-Match gets a 304, and repeated polls
+// are served from memory until the data changes.
+func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func() ([]byte, error)) {
+	gen, err := h.db.Generation(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	tag := fmt.Sprintf(`"g%d"`, gen)
+	c.Header("ETag", tag)
+	if inm := c.GetHeader("If-None-Match"); inm != "" && (strings.TrimSpace(inm) == "*" || containsTag(inm, tag)) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	key := c.Request.URL.Path + "?" + canonicalQuery(c)
+	body, ok := h.cache.get(gen, key)
+	if !ok {
+		if body, err = compute(); err != nil {
+			writeError(c, err)
+			return
+		}
+		h.cache.put(gen, key, body)
+	}
+	c.Data(http.StatusOK, contentType, body)
+}
+
+func containsTag(header, tag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(part), "W/") == tag {
+			return true
+		}
+	}
+	return false
+}
+
+func canonicalQuery(c *gin.Context) string {
+	q := c.Request.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			b.WriteString(k + "=" + v + "&")
+		}
+	}
+	return b.String()
+}
+
+func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Dimension, error) {
+	q := c.Request.URL.Query()
+	f, err := models.ParseFilter(q, "group_by")
+	if err != nil {
+		return f, nil, err
+	}
+	dims, err := models.ParseGroupBy(q)
+	return f, dims, err
+}
+
+func (h *reportHandlers) casualties(c *gin.Context) {
+	f, dims, err := h.parseReport(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		rep, err := h.db.CasualtyReport(c.Request.Context(), f, dims)
+		if err != nil {
+			return nil, err
+		}
+		return rep.MarshalJSON()
+	})
+}
+
+func (h *reportHandlers) casualtiesCSV(c *gin.Context) {
+	f, dims, err := h.parseReport(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="casualties-report.csv"`)
+	h.cached(c, "text/csv; charset=utf-8", func() ([]byte, error) {
+		rep, err := h.db.CasualtyReport(c.Request.Context(), f, dims)
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		err = rep.WriteCSV(&b)
+		return b.Bytes(), err
+	})
+}
+
+func (h *reportHandlers) timeseries(c *gin.Context) {
+	q := c.Request.URL.Query()
+	f, err := models.ParseFilter(q, "interval")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	interval, err := models.ParseInterval(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		points, err := h.db.TimeSeries(c.Request.Context(), f, interval)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(gin.H{"interval": interval, "points": points})
+	})
+}
+
+func (h *reportHandlers) regions(c *gin.Context) {
+	if err := onlyParams(c, "country"); err != nil {
+		writeError(c, err)
+		return
+	}
+	country := ""
+	if v := strings.TrimSpace(c.Query("country")); v != "" {
+		code, ok := gazetteer.LookupCountry(v)
+		if !ok {
+			writeError(c, malformed("country", "%q is not a known country", v))
+			return
+		}
+		country = code
+	}
+	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		list, err := h.db.RegionCounts(c.Request.Context(), country)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(gin.H{"items": list})
+	})
+}
+
+func (h *reportHandlers) forces(c *gin.Context) {
+	if err := onlyParams(c); err != nil {
+		writeError(c, err)
+		return
+	}
+	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		list, err := h.db.ForceCounts(c.Request.Context())
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(gin.H{"items": list})
+	})
+}
+
+func (h *reportHandlers) countries(c *gin.Context) {
+	if err := onlyParams(c); err != nil {
+		writeError(c, err)
+		return
+	}
+	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		list, err := h.db.CountryCounts(c.Request.Context())
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(gin.H{"items": list})
+	})
+}

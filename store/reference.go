@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"incidentdb/models/gazetteer"
+)
+
+// RegionCount is a region with the number of live incidents in it.
+type RegionCount struct {
+	Country   *string `json:"country"`
+	Code      *string `json:"code"`
+	Name      *string `json:"name"`
+	Incidents int64   `json:"incidents"`
+}
+
+// RegionCounts lists every gazetteer region of the given country (all
+// countries when empty) and every other region name found in the data, with
+// incident counts. Incidents with no region are one entry with a nil name.
+// It reads the yearly totals, so it costs the same at any size.
+func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount, error) {
+	type row struct {
+		RegionKey string
+		Region    string
+		Country   string
+		Incidents int64
+	}
+	var rows []row
+	q := "SELECT region_key, min(region) AS region, country, sum(incidents) AS incidents FROM totals_year"
+	var args []any
+	if country != "" {
+		q += " WHERE country = ?"
+		args = append(args, country)
+	}
+	if err := s.r.WithContext(ctx).Raw(q+" GROUP BY region_key, country", args...).Scan(&rows).Error; err != nil {
+		return nil, internal("region counts", err)
+	}
+	type key struct{ country, region string }
+	counts := map[key]int64{}
+	var extra []RegionCount
+	for _, r := range rows {
+		if r.Incidents <= 0 {
+			continue
+		}
+		if reg, ok := gazetteer.LookupRegion(r.Country, r.Region); ok && r.Region != "" {
+			counts[key{reg.Country, reg.Name}] += r.Incidents
+			continue
+		}
+		rc := RegionCount{Incidents: r.Incidents}
+		if r.Country != "" {
+			rc.Country = &r.Country
+		}
+		if r.Region != "" {
+			rc.Name = &r.Region
+		}
+		extra = append(extra, rc)
+	}
+	var out []RegionCount
+	for _, reg := range gazetteer.Regions(country) {
+		rc := RegionCount{Country: &reg.Country, Name: &reg.Name, Incidents: counts[key{reg.Country, reg.Name}]}
+		if reg.Code != "" {
+			rc.Code = &reg.Code
+		}
+		out = append(out, rc)
+	}
+	return append(out, extra...), nil
+}
+
+// NameCount is a name with the number of live incidents under it.
+type NameCount struct {
+	Name      string `json:"name"`
+	Incidents int64  `json:"incidents"`
+}
+
+// ForceCounts lists every force named by a live incident, most frequent
+// first.
+func (s *Store) ForceCounts(ctx context.Context) ([]NameCount, error) {
+	var out []NameCount
+	err := s.r.WithContext(ctx).Raw(`SELECT min(f.name) AS name, count(*) AS incidents
+		FROM incident_forces f JOIN incidents i ON i.id = f.incident_id
+		WHERE i.deleted_at IS NULL GROUP BY f.name_key ORDER BY incidents DESC, name`).Scan(&out).Error
+	if out == nil {
+		out = []NameCount{}
+	}
+	return out, internal("force counts", err)
+}
+
+// CountryCount is a country with how many live incidents it hosted and in
+// how many its personnel were among the contributing countries.
+type CountryCount struct {
+	Code         *string `json:"code"`
+	Name         *string `json:"name"`
+	Incidents    int64   `json:"incidents"`
+	Contributing int64   `json:"contributing"`
+}
+
+// CountryCounts lists the countries that appear in the data as hosts or
+// contributors, by code; incidents with no country are one entry with a nil
+// code.
+func (s *Store) CountryCounts(ctx context.Context) ([]CountryCount, error) {
+	type row struct {
+		Code  string
+		Count int64
+	}
+	var hosts, contrib []row
+	db := s.r.WithContext(ctx)
+	if err := db.Raw("SELECT country AS code, sum(incidents) AS count FROM totals_year GROUP BY country").Scan(&hosts).Error; err != nil {
+		return nil, internal("country counts", err)
+	}
+	if err := db.Raw(`SELECT cc.code AS code, count(*) AS count FROM incident_countries cc JOIN incidents i ON i.id = cc.incident_id
+		WHERE i.deleted_at IS NULL GROUP BY cc.code`).Scan(&contrib).Error; err != nil {
+		return nil, internal("country counts", err)
+	}
+	byCode := map[string]*CountryCount{}
+	var order []string
+	get := func(code string) *CountryCount {
+		if c, ok := byCode[code]; ok {
+			return c
+		}
+		c := &CountryCount{}
+		if code != "" {
+			code := code
+			name := gazetteer.CountryName(code)
+			c.Code, c.Name = &code, &name
+		}
+		byCode[code] = c
+		order = append(order, code)
+		return c
+	}
+	for _, h := range hosts {
+		if h.Count > 0 {
+			get(h.Code).Incidents += h.Count
+		}
+	}
+	for _, c := range contrib {
+		get(c.Code).Contributing += c.Count
+	}
+	out := make([]CountryCount, 0, len(order))
+	for _, code := range sortedWithEmptyLast(order) {
+		out = append(out, *byCode[code])
+	}
+	return out, nil
+}
+
+func sortedWithEmptyLast(codes []string) []string {
+	out := slices.Clone(codes)
+	slices.SortFunc(out, func(a, b string) int {
+		switch {
+		case a == b:
+			return 0
+		case a == "":
+			return 1
+		case b == "":
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}

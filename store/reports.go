@@ -1,0 +1,410 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+)
+
+// Counts are what every report row and total carries.
+type Counts struct {
+	Incidents int64 `json:"incidents"`
+	Killed    int64 `json:"killed"`
+	Wounded   int64 `json:"wounded"`
+}
+
+// ReportRow is one group of a casualty report: the dimension values in
+// group_by order (nil for unknown) and the counts.
+type ReportRow struct {
+	Values []any
+	Counts
+}
+
+// Report is a casualty report.
+type Report struct {
+	GroupBy []models.Dimension
+	Rows    []ReportRow
+	Totals  Counts
+	// Source says where the numbers came from ("totals_year",
+	// "totals_month" or "incidents"), for benchmarks and curious operators.
+	Source string
+}
+
+// dimSQL is how one dimension reads from the incidents table (aliased i)
+// and its joins: key groups, label is what is shown.
+type dimSQL struct {
+	key, label string
+	join       string
+}
+
+var baseDims = map[models.Dimension]dimSQL{
+	"region":               {key: "i.region_key", label: "min(i.region)"},
+	"country":              {key: "i.country", label: "i.country"},
+	"mission":              {key: "i.mission_key", label: "min(i.mission)"},
+	"type":                 {key: "i.type", label: "i.type"},
+	"year":                 {key: "substr(i.occurred_on, 1, 4)", label: "substr(i.occurred_on, 1, 4)"},
+	"month":                {key: "substr(i.occurred_on, 1, 7)", label: "substr(i.occurred_on, 1, 7)"},
+	"force":                {key: "f.name_key", label: "min(f.name)", join: "JOIN incident_forces f ON f.incident_id = i.id"},
+	"contributing_country": {key: "cc.code", label: "cc.code", join: "JOIN incident_countries cc ON cc.incident_id = i.id"},
+	"group":                {key: "c.grp", label: "c.grp"},
+	"nationality":          {key: "c.nationality", label: "c.nationality"},
+}
+
+// CasualtyReport totals the incidents matching f by the dimensions dims.
+// It reads the maintained totals tables when every filter and dimension is
+// one they keep, and the incidents table otherwise; both give the same
+// answer, which the differential tests check.
+func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (Report, error) {
+	var rep Report
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if table := totalsTableFor(f, dims); table != "" {
+			rep, err = reportFromTotals(tx, table, f, dims)
+		} else {
+			rep, err = reportFromIncidents(tx, f, dims)
+		}
+		return err
+	}, &sql.TxOptions{ReadOnly: true})
+	rep.GroupBy = dims
+	return rep, internal("casualty report", err)
+}
+
+// totalsTableFor picks the coarsest totals table that can answer, or "".
+func totalsTableFor(f models.Filter, dims []models.Dimension) string {
+	if len(f.Forces)+len(f.ContributingCountries)+len(f.Nationalities)+len(f.Groups)+len(f.Words) > 0 ||
+		f.MinKilled != nil || f.MinWounded != nil {
+		return ""
+	}
+	for _, d := range dims {
+		if !slices.Contains([]models.Dimension{"region", "country", "mission", "type", "year", "month"}, d) {
+			return ""
+		}
+	}
+	yearAligned := (f.From == nil || strings.HasSuffix(*f.From, "-01-01")) && (f.To == nil || strings.HasSuffix(*f.To, "-12-31"))
+	if yearAligned && !slices.Contains(dims, "month") {
+		return "totals_year"
+	}
+	if (f.From == nil || strings.HasSuffix(*f.From, "-01")) && (f.To == nil || isMonthEnd(*f.To)) {
+		return "totals_month"
+	}
+	return ""
+}
+
+func isMonthEnd(day string) bool {
+	t, err := time.Parse(models.DateLayout, day)
+	return err == nil && t.AddDate(0, 0, 1).Day() == 1
+}
+
+func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.Dimension) (Report, error) {
+	conds := []string{"1 = 1"}
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if len(f.Regions) > 0 {
+		add("t.region_key IN ?", f.Regions)
+	}
+	if len(f.Countries) > 0 {
+		add("t.country IN ?", f.Countries)
+	}
+	if len(f.Missions) > 0 {
+		add("t.mission_key IN ?", f.Missions)
+	}
+	if len(f.Types) > 0 {
+		add("t.type IN ?", models.Names(f.Types))
+	}
+	size := 4
+	if table == "totals_month" {
+		size = 7
+	}
+	if f.From != nil {
+		add("t.period >= ?", (*f.From)[:size])
+	}
+	if f.To != nil {
+		add("t.period <= ?", (*f.To)[:size])
+	}
+	cols := map[models.Dimension]dimSQL{
+		"region":  {key: "t.region_key", label: "nullif(min(t.region), '')"},
+		"country": {key: "t.country", label: "nullif(t.country, '')"},
+		"mission": {key: "t.mission_key", label: "nullif(min(t.mission), '')"},
+		"type":    {key: "t.type", label: "t.type"},
+		"year":    {key: "substr(t.period, 1, 4)", label: "substr(t.period, 1, 4)"},
+		"month":   {key: "t.period", label: "t.period"},
+	}
+	where := strings.Join(conds, " AND ")
+	var keys, labels []string
+	for _, d := range dims {
+		keys = append(keys, cols[d].key)
+		labels = append(labels, cols[d].label)
+	}
+	q := "SELECT " + strings.Join(labels, ", ") + ", sum(t.incidents), sum(t.killed), sum(t.wounded) FROM " + table +
+		" t WHERE " + where + " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(t.incidents) > 0"
+	rep := Report{Source: table}
+	var err error
+	if rep.Rows, err = scanReport(tx, q, args, dims); err != nil {
+		return rep, err
+	}
+	err = tx.Raw("SELECT coalesce(sum(t.incidents), 0), coalesce(sum(t.killed), 0), coalesce(sum(t.wounded), 0) FROM "+table+" t WHERE "+where, args...).
+		Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
+	return rep, err
+}
+
+func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (Report, error) {
+	cond, args := where(f)
+	lines := slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
+	var joins, keys, labels []string
+	var joinArgs []any
+	for _, d := range dims {
+		ds := baseDims[d]
+		if ds.join != "" {
+			joins = append(joins, ds.join)
+		}
+		keys = append(keys, ds.key)
+		labels = append(labels, ds.label)
+	}
+	counts := "count(*), sum(i.killed), sum(i.wounded)"
+	if lines {
+		// The group and nationality filters also select which lines count:
+		// "peacekeepers killed, by nationality" must not count the Malian
+		// soldier killed in the same attack.
+		join := "JOIN casualties c ON c.incident_id = i.id"
+		if len(f.Groups) > 0 {
+			join += " AND c.grp IN ?"
+			joinArgs = append(joinArgs, models.Names(f.Groups))
+		}
+		if len(f.Nationalities) > 0 {
+			join += " AND c.nationality IN ?"
+			joinArgs = append(joinArgs, f.Nationalities)
+		}
+		joins = append(joins, join)
+		counts = "count(DISTINCT i.id), sum(c.killed), sum(c.wounded)"
+	}
+	from := "FROM incidents i " + strings.Join(joins, " ") + " WHERE " + cond
+	all := append(joinArgs, args...)
+	q := "SELECT " + strings.Join(labels, ", ") + ", " + counts + " " + from + " GROUP BY " + strings.Join(keys, ", ")
+	rep := Report{Source: "incidents"}
+	var err error
+	if rep.Rows, err = scanReport(tx, q, all, dims); err != nil {
+		return rep, err
+	}
+	if lines {
+		lineJoin := joins[len(joins)-1]
+		err = tx.Raw("SELECT count(DISTINCT i.id), coalesce(sum(c.killed), 0), coalesce(sum(c.wounded), 0) FROM incidents i "+lineJoin+" WHERE "+cond, all...).
+			Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
+	} else {
+		err = tx.Raw("SELECT count(*), coalesce(sum(i.killed), 0), coalesce(sum(i.wounded), 0) FROM incidents i WHERE "+cond, args...).
+			Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
+	}
+	return rep, err
+}
+
+// scanReport runs a grouped query whose columns are the dimension labels
+// then the three counts, and returns rows sorted by the dimensions with
+// unknown values last.
+func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]ReportRow, error) {
+	rows, err := tx.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ReportRow{}
+	for rows.Next() {
+		labels := make([]sql.NullString, len(dims))
+		dest := make([]any, 0, len(dims)+3)
+		for i := range labels {
+			dest = append(dest, &labels[i])
+		}
+		var r ReportRow
+		dest = append(dest, &r.Incidents, &r.Killed, &r.Wounded)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.Values = make([]any, len(dims))
+		for i, l := range labels {
+			if !l.Valid {
+				continue
+			}
+			r.Values[i] = l.String
+			if dims[i] == "year" {
+				y, _ := strconv.Atoi(l.String)
+				r.Values[i] = y
+			}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b ReportRow) int { return compareValues(a.Values, b.Values) })
+	return out, nil
+}
+
+func compareValues(a, b []any) int {
+	for i := range a {
+		switch {
+		case a[i] == nil && b[i] == nil:
+			continue
+		case a[i] == nil:
+			return 1
+		case b[i] == nil:
+			return -1
+		}
+		if x, ok := a[i].(int); ok {
+			if c := cmp.Compare(x, b[i].(int)); c != 0 {
+				return c
+			}
+			continue
+		}
+		// Readers expect "Ménaka" between "Kidal" and "Mopti", not after
+		// every unaccented name, so names compare folded first.
+		as, bs := fmt.Sprint(a[i]), fmt.Sprint(b[i])
+		if c := strings.Compare(gazetteer.Fold(as), gazetteer.Fold(bs)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(as, bs); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Point is one period of a time series.
+type Point struct {
+	Period string `json:"period"`
+	Counts
+}
+
+// TimeSeries counts incidents matching f per period of interval, with every
+// period from f.From to f.To present (zero where nothing happened). Without
+// From or To the range is that of the matching incidents. Weeks are ISO
+// weeks ("2017-W47").
+func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]Point, error) {
+	var points []Point
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var byPeriod map[string]Counts
+		var err error
+		dims := []models.Dimension{"month"}
+		if interval == "year" {
+			dims = []models.Dimension{"year"}
+		}
+		if (interval == "month" || interval == "year") && totalsTableFor(f, dims) != "" {
+			rep, err := reportFromTotals(tx, totalsTableFor(f, dims), f, dims)
+			if err != nil {
+				return err
+			}
+			byPeriod = map[string]Counts{}
+			for _, r := range rep.Rows {
+				byPeriod[fmt.Sprint(r.Values[0])] = r.Counts
+			}
+		} else if byPeriod, err = dailyCounts(tx, f, interval); err != nil {
+			return err
+		}
+		first, last := f.From, f.To
+		if first == nil || last == nil {
+			cond, args := where(f)
+			var lo, hi sql.NullString
+			if err := tx.Raw("SELECT min(i.occurred_on), max(i.occurred_on) FROM incidents i WHERE "+cond, args...).Row().Scan(&lo, &hi); err != nil {
+				return err
+			}
+			if !lo.Valid {
+				points = []Point{}
+				if first == nil || last == nil {
+					return nil
+				}
+			}
+			if first == nil {
+				first = &lo.String
+			}
+			if last == nil {
+				last = &hi.String
+			}
+		}
+		points = fill(byPeriod, *first, *last, interval)
+		return nil
+	}, &sql.TxOptions{ReadOnly: true})
+	return points, internal("time series", err)
+}
+
+// dailyCounts groups by day in SQL and folds days into periods in Go: ISO
+// weeks are awkward in SQLite, and there are at most a few thousand days.
+func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]Counts, error) {
+	cond, args := where(f)
+	rows, err := tx.Raw("SELECT i.occurred_on, count(*), sum(i.killed), sum(i.wounded) FROM incidents i WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Counts{}
+	for rows.Next() {
+		var day string
+		var c Counts
+		if err := rows.Scan(&day, &c.Incidents, &c.Killed, &c.Wounded); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(models.DateLayout, day)
+		if err != nil {
+			return nil, err
+		}
+		p := period(t, interval)
+		sum := out[p]
+		sum.Incidents += c.Incidents
+		sum.Killed += c.Killed
+		sum.Wounded += c.Wounded
+		out[p] = sum
+	}
+	return out, rows.Err()
+}
+
+func period(t time.Time, interval models.Interval) string {
+	switch interval {
+	case "day":
+		return t.Format(models.DateLayout)
+	case "week":
+		y, w := t.ISOWeek()
+		return fmt.Sprintf("%04d-W%02d", y, w)
+	case "year":
+		return t.Format("2006")
+	}
+	return t.Format("2006-01")
+}
+
+// fill lists every period from first to last, inclusive.
+func fill(by map[string]Counts, first, last string, interval models.Interval) []Point {
+	start, err1 := time.Parse(models.DateLayout, first)
+	end, err2 := time.Parse(models.DateLayout, last)
+	out := []Point{}
+	if err1 != nil || err2 != nil || end.Before(start) {
+		return out
+	}
+	switch interval {
+	case "week":
+		start = start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7)) // the Monday of its ISO week
+	case "month":
+		start = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case "year":
+		start = time.Date(start.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	for t := start; !t.After(end); {
+		p := period(t, interval)
+		out = append(out, Point{Period: p, Counts: by[p]})
+		switch interval {
+		case "day":
+			t = t.AddDate(0, 0, 1)
+		case "week":
+			t = t.AddDate(0, 0, 7)
+		case "month":
+			t = t.AddDate(0, 1, 0)
+		default:
+			t = t.AddDate(1, 0, 0)
+		}
+	}
+	return out
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+)
+
+var totalsTables = []struct {
+	name string
+	size int // length of the occurred_on prefix that names the period
+}{{"totals_year", 4}, {"totals_month", 7}}
+
+// applyTotals adds (sign +1) or removes (sign -1) one live incident from the
+// report totals, inside the caller's transaction.
+func applyTotals(tx *gorm.DB, inc *models.Incident, sign int) error {
+	region, country, mission := deref(inc.Region), deref(inc.Country), deref(inc.Mission)
+	regionKey, missionKey := deref(foldPtr(inc.Region)), deref(foldPtr(inc.Mission))
+	for _, t := range totalsTables {
+		period := inc.OccurredOn[:t.size]
+		err := tx.Exec(`INSERT INTO `+t.name+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
+				incidents = incidents + excluded.incidents,
+				killed = killed + excluded.killed,
+				wounded = wounded + excluded.wounded`,
+			period, regionKey, region, country, missionKey, mission, string(inc.Type),
+			sign, sign*inc.Killed, sign*inc.Wounded).Error
+		if err != nil {
+			return err
+		}
+		if sign < 0 {
+			err := tx.Exec(`DELETE FROM `+t.name+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND incidents <= 0`,
+				period, regionKey, country, missionKey, string(inc.Type)).Error
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bumpGeneration marks that the data changed; see the meta table.
+func bumpGeneration(tx *gorm.DB) error {
+	return tx.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error
+}
+
+// Generation is a number that grows with every committed write. Equal
+// generations mean equal data, so it makes ETags and cache keys for
+// anything computed from the whole data set.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.r.WithContext(ctx).Raw("SELECT value FROM meta WHERE key = 'generation'").Scan(&g).Error
+	return g, internal("generation", err)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
