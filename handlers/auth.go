@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -32,11 +34,16 @@ func authenticate(keys KeyStore) gin.HandlerFunc {
 		}
 		scheme, key, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
-			writeError(c, models.Errorf(models.Unauthorized, "the Authorization header must be 'Bearer <key>'"))
+			writeError(c, &models.Error{Code: models.Unauthorized, Message: "the Authorization header must be 'Bearer <key>'",
+				Fields: []models.FieldError{{Field: "Authorization", Message: "must be 'Bearer <key>'"}}})
 			return
 		}
 		name, role, err := keys.Authenticate(c.Request.Context(), strings.TrimSpace(key))
 		if err != nil {
+			var me *models.Error
+			if errors.As(err, &me) && me.Code == models.Unauthorized {
+				me.Fields = []models.FieldError{{Field: "Authorization", Message: "the key is not valid or has been revoked"}}
+			}
 			writeError(c, err)
 			return
 		}
@@ -51,11 +58,15 @@ func require(need models.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, ok := c.Get(ctxKeyRole)
 		if !ok {
-			writeError(c, models.Errorf(models.Unauthorized, "this needs an API key with the %s role: send 'Authorization: Bearer <key>'", need))
+			writeError(c, &models.Error{Code: models.Unauthorized,
+				Message: fmt.Sprintf("this needs an API key with the %s role: send 'Authorization: Bearer <key>'", need),
+				Fields:  []models.FieldError{{Field: "Authorization", Message: "a key is required"}}})
 			return
 		}
 		if role := v.(models.Role); !role.Allows(need) {
-			writeError(c, models.Errorf(models.Forbidden, "this needs the %s role; the key has the %s role", need, role))
+			writeError(c, &models.Error{Code: models.Forbidden,
+				Message: fmt.Sprintf("this needs the %s role; the key has the %s role", need, role),
+				Fields:  []models.FieldError{{Field: "Authorization", Message: fmt.Sprintf("the key's role is %s; %s is needed", role, need)}}})
 			return
 		}
 		c.Next()

@@ -23,9 +23,9 @@ type IncidentStore interface {
 	CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error)
 	GetIncident(ctx context.Context, id int64) (models.Incident, error)
 	IncidentAt(ctx context.Context, id int64, version int) (models.Incident, error)
-	UpdateIncident(ctx context.Context, actor string, id int64, want int,
+	UpdateIncident(ctx context.Context, actor string, id int64, want []int,
 		change func(models.Incident) (models.Incident, error)) (models.Incident, error)
-	DeleteIncident(ctx context.Context, actor string, id int64, want int) error
+	DeleteIncident(ctx context.Context, actor string, id int64, want []int) error
 	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (store.ListResult, error)
 	History(ctx context.Context, id int64) ([]store.Revision, error)
 }
@@ -83,9 +83,10 @@ func (h *incidentHandlers) get(c *gin.Context) {
 		return
 	}
 	var inc models.Incident
-	if v, ok := c.GetQuery("version"); ok {
-		n, convErr := strconv.Atoi(v)
-		if convErr != nil || n < 1 {
+	q, _ := queryValues(c)
+	if vs, ok := q["version"]; ok {
+		n, convErr := strconv.Atoi(vs[0])
+		if convErr != nil || n < 1 || len(vs) > 1 {
 			writeError(c, malformed("version", "must be a whole number from 1"))
 			return
 		}
@@ -189,7 +190,11 @@ func (h *incidentHandlers) remove(c *gin.Context) {
 }
 
 func (h *incidentHandlers) list(c *gin.Context) {
-	q := c.Request.URL.Query()
+	q, err := queryValues(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	f, err := models.ParseFilter(q, models.ListParams...)
 	if err != nil {
 		writeError(c, err)
@@ -251,7 +256,11 @@ func pathID(c *gin.Context) (int64, error) {
 // onlyParams rejects query parameters the endpoint does not take, so a
 // misspelt one is an error rather than silently ignored.
 func onlyParams(c *gin.Context, allowed ...string) error {
-	for name := range c.Request.URL.Query() {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	for name := range q {
 		if !slices.Contains(allowed, name) {
 			if len(allowed) == 0 {
 				return malformed(name, "is not a parameter of this endpoint, which takes none")
@@ -262,18 +271,22 @@ func onlyParams(c *gin.Context, allowed ...string) error {
 	return nil
 }
 
-// ifMatch reads If-Match as a version number; 0 means the header was absent
-// or "*", which match any current version.
-func ifMatch(c *gin.Context) (int, error) {
+// ifMatch reads If-Match as the versions it accepts; nil means the header
+// was absent or "*", which match any current version.
+func ifMatch(c *gin.Context) ([]int, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	if h == "" || h == "*" {
-		return 0, nil
+		return nil, nil
 	}
-	v, ok := parseETag(h)
-	if !ok {
-		return 0, malformed("If-Match", `must be an ETag this service sent, such as "3"`)
+	var out []int
+	for _, part := range strings.Split(h, ",") {
+		v, ok := parseETag(part)
+		if !ok {
+			return nil, malformed("If-Match", `must be an ETag this service sent, such as "3"`)
+		}
+		out = append(out, v)
 	}
-	return v, nil
+	return out, nil
 }
 
 func parseETag(s string) (int, bool) {
@@ -308,4 +321,19 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 		return nil, malformed("body", "could not be read")
 	}
 	return body, nil
+}
+
+// queryValues parses the query string strictly. URL.Query drops pairs it
+// cannot parse ("region=Mopti;country=ML", "%ZZ"), which would answer an
+// analyst with everything, labelled as filtered.
+func queryValues(c *gin.Context) (url.Values, error) {
+	if v, ok := c.Get("incidentdb.query"); ok {
+		return v.(url.Values), nil
+	}
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, malformed("query", "cannot be read: %v (separate parameters with &, escape %% as %%25)", err)
+	}
+	c.Set("incidentdb.query", q)
+	return q, nil
 }

@@ -413,3 +413,34 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("readyz with the database closed: %d", res.status)
 	}
 }
+
+func TestHeadAndIfMatchListsAndRegionCodes(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	inc := a.create(t, seeds(t)[0])
+	path := fmt.Sprintf("/api/v1/incidents/%d", inc.ID)
+	if res := a.do(t, "HEAD", path, "", nil); res.status != 200 || len(res.body) != 0 || res.header.Get("ETag") != `"1"` {
+		t.Errorf("HEAD: %d, %d bytes, ETag %q", res.status, len(res.body), res.header.Get("ETag"))
+	}
+	if res := a.do(t, "PATCH", path, a.editor, []byte(`{"summary":"x"}`), "If-Match", `"7", "1"`); res.status != 200 {
+		t.Errorf("If-Match list holding the current version: %d %s", res.status, res.body)
+	}
+	res := a.do(t, "DELETE", path, a.editor, nil, "If-Match", `"1"`)
+	var p handlers.Problem
+	res.json(t, &p)
+	if res.status != 412 || len(p.Errors) != 1 || p.Errors[0].Field != "If-Match" || *p.Current != 2 {
+		t.Errorf("stale delete: %d %s", res.status, res.body)
+	}
+	// Punjab is a region of India and of Pakistan; its ISO code names one.
+	a.create(t, []byte(`{"occurred_on":"2019-01-01","type":"other","country":"IN","region":"Punjab","killed":1}`))
+	pk := a.create(t, []byte(`{"occurred_on":"2019-01-02","type":"other","country":"PK","region":"Punjab","killed":1}`))
+	var list struct{ Items []models.Incident }
+	a.do(t, "GET", "/api/v1/incidents?region=PK-PB", "", nil).json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != pk.ID {
+		t.Errorf("region=PK-PB found %d incidents", len(list.Items))
+	}
+	list.Items = nil
+	a.do(t, "GET", "/api/v1/incidents?region=punjab", "", nil).json(t, &list)
+	if len(list.Items) != 2 {
+		t.Errorf("region=punjab found %d incidents, want both", len(list.Items))
+	}
+}

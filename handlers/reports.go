@@ -99,7 +99,7 @@ func containsTag(header, tag string) bool {
 }
 
 func canonicalQuery(c *gin.Context) string {
-	q := c.Request.URL.Query()
+	q, _ := queryValues(c)
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -115,7 +115,10 @@ func canonicalQuery(c *gin.Context) string {
 }
 
 func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Dimension, error) {
-	q := c.Request.URL.Query()
+	q, err := queryValues(c)
+	if err != nil {
+		return models.Filter{}, nil, err
+	}
 	f, err := models.ParseFilter(q, "group_by")
 	if err != nil {
 		return f, nil, err
@@ -158,7 +161,11 @@ func (h *reportHandlers) casualtiesCSV(c *gin.Context) {
 }
 
 func (h *reportHandlers) timeseries(c *gin.Context) {
-	q := c.Request.URL.Query()
+	q, err := queryValues(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	f, err := models.ParseFilter(q, "interval")
 	if err != nil {
 		writeError(c, err)

@@ -60,6 +60,7 @@ func New(db Store, cfg Config) http.Handler {
 			Detail: fmt.Sprintf("%s is not allowed on %s", c.Request.Method, c.Request.URL.Path)})
 	})
 
+	r.HEAD("/healthz", func(c *gin.Context) { c.Status(http.StatusOK) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
@@ -80,22 +81,27 @@ func New(db Store, cfg Config) http.Handler {
 	}
 	write := require(models.RoleEditor)
 
+	// HEAD answers wherever GET does (RFC 9110); net/http drops the body.
+	get := func(path string, hs ...gin.HandlerFunc) {
+		api.GET(path, hs...)
+		api.HEAD(path, hs...)
+	}
 	inc := &incidentHandlers{db: db, maxBody: cfg.MaxBody, basePath: BasePath}
-	api.GET("/incidents", read, inc.list)
+	get("/incidents", read, inc.list)
 	api.POST("/incidents", write, inc.create)
-	api.GET("/incidents/:id", read, inc.get)
+	get("/incidents/:id", read, inc.get)
 	api.PUT("/incidents/:id", write, inc.replace)
 	api.PATCH("/incidents/:id", write, inc.patch)
 	api.DELETE("/incidents/:id", write, inc.remove)
-	api.GET("/incidents/:id/history", read, inc.history)
+	get("/incidents/:id/history", read, inc.history)
 
 	rep := &reportHandlers{db: db}
-	api.GET("/reports/casualties", read, rep.casualties)
-	api.GET("/reports/casualties.csv", read, rep.casualtiesCSV)
-	api.GET("/reports/timeseries", read, rep.timeseries)
-	api.GET("/regions", read, rep.regions)
-	api.GET("/forces", read, rep.forces)
-	api.GET("/countries", read, rep.countries)
+	get("/reports/casualties", read, rep.casualties)
+	get("/reports/casualties.csv", read, rep.casualtiesCSV)
+	get("/reports/timeseries", read, rep.timeseries)
+	get("/regions", read, rep.regions)
+	get("/forces", read, rep.forces)
+	get("/countries", read, rep.countries)
 	return r
 }
 

@@ -19,7 +19,7 @@ import (
 // are ORed, across fields ANDed. Name-like values are held folded (see
 // gazetteer.Fold) because that is how the store indexes them.
 type Filter struct {
-	Regions               []string // folded canonical region names
+	Regions               []RegionRef
 	Countries             []string // ISO 3166-1 alpha-2
 	Missions              []string // folded
 	Types                 []IncidentType
@@ -30,6 +30,16 @@ type Filter struct {
 	From, To              *string // inclusive YYYY-MM-DD
 	MinKilled, MinWounded *int
 	Words                 []string // folded words of q, each must match
+}
+
+// RegionRef is one region a filter asks for: its folded name, and its
+// country when that is known (the region was given as an ISO 3166-2 code,
+// or with a single country filter), so that "PK-PB" does not also find
+// India's Punjab.
+type RegionRef struct {
+	Country string
+	Key     string
+	Code    string // ISO 3166-2, for the canonical form
 }
 
 // FilterParams are the query parameters every filtered endpoint takes.
@@ -69,11 +79,22 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		}
 	}
 	for _, r := range listParam(&fe, v, "region") {
-		name := r
+		ref := RegionRef{Country: country, Key: gazetteer.Fold(r)}
 		if reg, ok := gazetteer.LookupRegion(country, r); ok {
-			name = reg.Name
+			ref.Key, ref.Code = gazetteer.Fold(reg.Name), reg.Code
+			if reg.Code != "" && strings.EqualFold(strings.TrimSpace(r), reg.Code) {
+				ref.Country = reg.Country
+			}
+		} else if near := gazetteer.Suggest(country, r, 1); len(near) > 0 && between(distance(ref.Key, gazetteer.Fold(near[0])), 1, 2) {
+			// Close to a known name but not it: a typo, not a region kept
+			// as free text. Answering "nothing found" would mislead.
+			fe.Add("region", "%q is not a known region; did you mean %s?", r, near[0])
+			continue
 		}
-		f.Regions = appendNew(f.Regions, gazetteer.Fold(name))
+		if ref.Country == "" || ref.Code == "" {
+			ref.Code = ""
+		}
+		f.Regions = appendNew(f.Regions, ref)
 	}
 	for _, m := range listParam(&fe, v, "mission") {
 		f.Missions = appendNew(f.Missions, gazetteer.Fold(m))
@@ -108,6 +129,9 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	f.MinWounded = intParam(&fe, v, "min_wounded", 0, MaxCount)
 	if qs, ok := v["q"]; ok {
 		words := Words(strings.Join(qs, " "))
+		if len(words) == 0 {
+			fe.Add("q", "has no words to search for")
+		}
 		if len(words) > MaxQueryWords {
 			fe.Add("q", "has %d words; at most %d are allowed", len(words), MaxQueryWords)
 		}
@@ -143,7 +167,15 @@ func (f Filter) Values() url.Values {
 			v.Set(name, strings.Join(items, ","))
 		}
 	}
-	set("region", f.Regions)
+	var regions []string
+	for _, r := range f.Regions {
+		if r.Code != "" {
+			regions = append(regions, r.Code)
+		} else {
+			regions = append(regions, r.Key)
+		}
+	}
+	set("region", regions)
 	set("country", f.Countries)
 	set("mission", f.Missions)
 	set("type", Names(f.Types))
@@ -351,3 +383,27 @@ func decodeCursor(s string) (Cursor, error) {
 	}
 	return c, nil
 }
+
+// distance is the Levenshtein distance between two short strings.
+func distance(a, b string) int {
+	ar, br := []rune(a), []rune(b)
+	prev := make([]int, len(br)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ar); i++ {
+		cur := make([]int, len(br)+1)
+		cur[0] = i
+		for j := 1; j <= len(br); j++ {
+			cost := 1
+			if ar[i-1] == br[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(br)]
+}
+
+func between(n, lo, hi int) bool { return n >= lo && n <= hi }

@@ -85,20 +85,25 @@ type SourceInput struct {
 // otherwise turn silently into U+FFFD, altering evidence).
 func DecodeIncidentInput(body []byte) (IncidentInput, error) {
 	var in IncidentInput
-	err := DecodeStrict(body, &in)
+	err := decodeStrict(body, &in, incidentSchema)
 	return in, err
 }
 
 // DecodeStrict decodes one JSON value from body into v, with the rules of
 // DecodeIncidentInput, and turns decoder errors into field-level errors.
-func DecodeStrict(body []byte, v any) error {
-	if !utf8.Valid(body) {
+func DecodeStrict(body []byte, v any) error { return decodeStrict(body, v, nil) }
+
+func decodeStrict(body []byte, v any, schema *keySchema) error {
+	if !utf8.Valid(body) || loneSurrogate(body) {
 		return &Error{Code: Malformed, Message: "the body is not valid UTF-8",
 			Fields: []FieldError{{Field: "body", Message: "not valid UTF-8"}}}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &Error{Code: Malformed, Message: "the body is empty",
 			Fields: []FieldError{{Field: "body", Message: "a JSON object is required"}}}
+	}
+	if err := checkKeys(body, schema); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -122,7 +127,8 @@ func jsonError(err error) error {
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			field = "body"
+			return &Error{Code: Malformed, Message: "the body must be a JSON object",
+				Fields: []FieldError{{Field: "body", Message: fmt.Sprintf("must be a JSON object, not JSON %s", typ.Value)}}}
 		}
 		return &Error{Code: Invalid, Message: "a field has the wrong type",
 			Fields: []FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not JSON %s", jsonKind(typ.Type.String()), typ.Value)}}}
@@ -142,14 +148,14 @@ func jsonError(err error) error {
 
 func jsonKind(goType string) string {
 	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
 	case strings.Contains(goType, "int"):
 		return "a whole number within range"
 	case strings.Contains(goType, "float"):
 		return "a number"
 	case strings.Contains(goType, "string"):
 		return "a string"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
 	}
 	return "an object"
 }
@@ -185,7 +191,7 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 
 	out.Mission = optText(&fe, "mission", in.Mission, MaxShortRunes)
 	out.Country = optCountry(&fe, "country", in.Country)
-	out.Region = resolveRegion(&fe, out.Country, in.Region)
+	out.Region = resolveRegion(&fe, &out.Country, in.Region)
 	out.Locality = optText(&fe, "locality", in.Locality, MaxShortRunes)
 
 	switch {
@@ -471,16 +477,23 @@ func optCountry(fe *FieldErrors, field string, v *string) *string {
 	return &code
 }
 
-func resolveRegion(fe *FieldErrors, country *string, v *string) *string {
+// resolveRegion returns the canonical name of the region and, when the
+// country was left out and the region belongs to one country only, fills
+// the country in: a region is a fact about where, and a report by country
+// should not lose it.
+func resolveRegion(fe *FieldErrors, country **string, v *string) *string {
 	s := optText(fe, "region", v, MaxShortRunes)
 	if s == nil {
 		return nil
 	}
 	host := ""
-	if country != nil {
-		host = *country
+	if *country != nil {
+		host = **country
 	}
 	if r, ok := gazetteer.LookupRegion(host, *s); ok {
+		if *country == nil {
+			*country = &r.Country
+		}
 		return &r.Name
 	}
 	if host != "" && !gazetteer.Covers(host) {

@@ -73,8 +73,8 @@ func TestRegionOfUncoveredCountryIsKeptAsGiven(t *testing.T) {
 
 func TestRegionWithoutCountryMustResolve(t *testing.T) {
 	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","region":"Taoudeni"}`)
-	if err != nil || *inc.Region != "Taoudénit" || inc.Country != nil {
-		t.Fatalf("Taoudeni without country: %+v %v", inc.Region, err)
+	if err != nil || *inc.Region != "Taoudénit" || inc.Country == nil || *inc.Country != "ML" {
+		t.Fatalf("Taoudeni without country: %v %v %v; want Taoudénit in ML", inc.Region, inc.Country, err)
 	}
 	if _, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","region":"Nowhere at all"}`); models.ErrorCode(err) != models.Invalid {
 		t.Errorf("unknown region without country: %v", err)
@@ -99,4 +99,36 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+func TestPatchOfLinesMovesDerivedValues(t *testing.T) {
+	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","country":"ML","mission":"MINUSMA",
+		"casualties":[{"group":"peacekeeper","force":"MINUSMA","nationality":"TD","killed":1}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := inc.MergePatch([]byte(`{"casualties":[{"group":"peacekeeper","force":"MINUSMA","nationality":"TD","killed":1},
+		{"group":"national_forces","force":"FAMa","nationality":"ML","killed":2},{"group":"peacekeeper","nationality":"SN","wounded":1}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := in.Normalize(fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Killed != 3 || next.Wounded != 1 {
+		t.Errorf("totals %d/%d, want 3/1", next.Killed, next.Wounded)
+	}
+	if diff := cmp.Diff([]string{"TD", "SN"}, next.ContributingCountries); diff != "" {
+		t.Errorf("contributing countries (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"MINUSMA", "FAMa"}, next.Forces); diff != "" {
+		t.Errorf("forces (-want +got):\n%s", diff)
+	}
+	// A total that was given above the breakdown stays given.
+	inc.Killed = 10
+	in, _ = inc.MergePatch([]byte(`{"summary":"x"}`))
+	if next, err = in.Normalize(fixedNow); err != nil || next.Killed != 10 {
+		t.Errorf("given total: %d, %v", next.Killed, err)
+	}
 }

@@ -1,6 +1,9 @@
 package models
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // MergePatch applies an RFC 7396 JSON merge patch to the incident and
 // returns the input the result stands for. The patch is applied to the JSON
@@ -9,7 +12,7 @@ import "encoding/json"
 // goes through the same Normalize as a create.
 func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 	var p any
-	if err := DecodeStrict(patch, &p); err != nil {
+	if err := decodeStrict(patch, &p, incidentSchema); err != nil {
 		return IncidentInput{}, err
 	}
 	if _, ok := p.(map[string]any); !ok {
@@ -20,9 +23,30 @@ func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 	if err != nil {
 		return IncidentInput{}, err
 	}
-	var doc any
+	var doc map[string]any
 	if err := json.Unmarshal(current, &doc); err != nil {
 		return IncidentInput{}, err
+	}
+	// A value that equals what would be derived from the rest is treated as
+	// derived, so that a patch of the casualty lines alone moves the totals
+	// and the contributing countries with them, as it would on a create.
+	pm := p.(map[string]any)
+	var sumK, sumW int
+	for _, c := range inc.Casualties {
+		sumK += c.Killed
+		sumW += c.Wounded
+	}
+	var ignore FieldErrors
+	derivable := map[string]bool{
+		"killed":                 inc.Killed == sumK,
+		"wounded":                inc.Wounded == sumW,
+		"forces":                 slices.Equal(inc.Forces, normalizeForces(&ignore, nil, inc.Mission, inc.Casualties)),
+		"contributing_countries": slices.Equal(inc.ContributingCountries, normalizeContributors(&ignore, nil, inc.Country, inc.Casualties)),
+	}
+	for field, derived := range derivable {
+		if _, given := pm[field]; derived && !given {
+			delete(doc, field)
+		}
 	}
 	merged, err := json.Marshal(mergeValue(doc, p))
 	if err != nil {

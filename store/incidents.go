@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -34,7 +35,7 @@ func (s *Store) createTx(tx *gorm.DB, actor string, inc models.Incident) (models
 	row := toRow(&inc)
 	if err := tx.Create(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return models.Incident{}, externalIDTaken(inc.ExternalID)
+			return models.Incident{}, externalIDTaken(tx, inc.ExternalID)
 		}
 		return models.Incident{}, err
 	}
@@ -51,13 +52,23 @@ func (s *Store) createTx(tx *gorm.DB, actor string, inc models.Incident) (models
 	return inc, writeRevision(tx, "create", actor, nil, &inc)
 }
 
-func externalIDTaken(id *string) error {
+// externalIDTaken says which incident holds the external_id, deleted or
+// not, so the client can update or restore it instead of guessing.
+func externalIDTaken(tx *gorm.DB, id *string) error {
 	v := ""
 	if id != nil {
 		v = *id
 	}
+	msg := fmt.Sprintf("%q is taken", v)
+	var rows []incidentRow
+	if err := tx.Select("id", "deleted_at").Where("external_id = ?", v).Limit(1).Find(&rows).Error; err == nil && len(rows) == 1 {
+		msg = fmt.Sprintf("%q is held by incident %d", v, rows[0].ID)
+		if rows[0].Deleted != nil {
+			msg += ", which is deleted; restore it instead of creating it again"
+		}
+	}
 	return &models.Error{Code: models.Conflict, Message: "an incident with this external_id exists already",
-		Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is taken", v)}}}
+		Fields: []models.FieldError{{Field: "external_id", Message: msg}}}
 }
 
 // GetIncident returns a live incident with its casualty lines and sources,
@@ -77,7 +88,8 @@ func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
 		return models.Incident{}, err
 	}
 	if len(rows) == 0 {
-		return models.Incident{}, models.Errorf(models.NotFound, "incident %d does not exist", id)
+		return models.Incident{}, &models.Error{Code: models.NotFound, Message: fmt.Sprintf("incident %d does not exist", id),
+			Fields: []models.FieldError{{Field: "id", Message: "no incident has this id, or it was deleted"}}}
 	}
 	list, err := withChildren(tx, rows)
 	if err != nil {
@@ -87,11 +99,12 @@ func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
 }
 
 // UpdateIncident changes a live incident inside one transaction: it loads
-// the current state, checks it is at version want (0 means any), lets
+// the current state, checks it is at one of the versions in want (nil
+// means any), lets
 // change compute the new state from it, and writes it as the next version
 // with a revision. When change returns the incident unaltered nothing is
 // written and the version stays, so repeating a PUT is harmless.
-func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want int,
+func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want []int,
 	change func(current models.Incident) (models.Incident, error)) (models.Incident, error) {
 	var out models.Incident
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -119,7 +132,7 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 			Select("*").Omit("id", "created_at").Updates(&row)
 		if res.Error != nil {
 			if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
-				return externalIDTaken(next.ExternalID)
+				return externalIDTaken(tx, next.ExternalID)
 			}
 			return res.Error
 		}
@@ -144,10 +157,11 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 	return out, internal("update incident", err)
 }
 
-func checkVersion(cur models.Incident, want int) error {
-	if want != 0 && cur.Version != want {
+func checkVersion(cur models.Incident, want []int) error {
+	if want != nil && !slices.Contains(want, cur.Version) {
 		return &models.Error{Code: models.Precondition, Current: cur.Version,
-			Message: fmt.Sprintf("incident %d is at version %d, not %d: fetch it again and reapply your change", cur.ID, cur.Version, want)}
+			Message: fmt.Sprintf("incident %d is at version %d, not %v: fetch it again and reapply your change", cur.ID, cur.Version, want),
+			Fields:  []models.FieldError{{Field: "If-Match", Message: fmt.Sprintf("the current version is %d", cur.Version)}}}
 	}
 	return nil
 }
@@ -155,7 +169,7 @@ func checkVersion(cur models.Incident, want int) error {
 // DeleteIncident soft-deletes a live incident: the row, its children and
 // its history stay, it leaves lists and reports, and the deletion is a
 // revision of its own.
-func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want int) error {
+func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want []int) error {
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := getTx(tx, id, false)
 		if err != nil {

@@ -21,7 +21,8 @@ func where(f models.Filter) (string, []any) {
 		args = append(args, a...)
 	}
 	if len(f.Regions) > 0 {
-		add("i.region_key IN ?", f.Regions)
+		c, a := regionCond("i", f.Regions)
+		add(c, a...)
 	}
 	if len(f.Countries) > 0 {
 		add("i.country IN ?", f.Countries)
@@ -137,4 +138,25 @@ func (s *Store) CountIncidents(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.r.WithContext(ctx).Raw("SELECT count(*) FROM incidents WHERE deleted_at IS NULL").Scan(&n).Error
 	return n, internal("count incidents", err)
+}
+
+// regionCond matches any of the regions, each within its country when the
+// filter knows it.
+func regionCond(alias string, refs []models.RegionRef) (string, []any) {
+	var keys []string
+	var parts []string
+	var args []any
+	for _, r := range refs {
+		if r.Country != "" {
+			parts = append(parts, "("+alias+".region_key = ? AND "+alias+".country = ?)")
+			args = append(args, r.Key, r.Country)
+		} else {
+			keys = append(keys, r.Key)
+		}
+	}
+	if len(keys) > 0 {
+		parts = append(parts, alias+".region_key IN ?")
+		args = append(args, keys)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }

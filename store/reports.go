@@ -110,7 +110,8 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if len(f.Regions) > 0 {
-		add("t.region_key IN ?", f.Regions)
+		c, a := regionCond("t", f.Regions)
+		add(c, a...)
 	}
 	if len(f.Countries) > 0 {
 		add("t.country IN ?", f.Countries)

@@ -208,7 +208,13 @@ func matches(inc models.Incident, f models.Filter) bool {
 		groups = append(groups, string(c.Group))
 	}
 	t := string(inc.Type)
-	return in(f.Regions, inc.Region, true) && in(f.Countries, inc.Country, false) && in(f.Missions, inc.Mission, true) &&
+	regionOK := len(f.Regions) == 0
+	for _, r := range f.Regions {
+		if inc.Region != nil && gazetteer.Fold(*inc.Region) == r.Key && (r.Country == "" || (inc.Country != nil && *inc.Country == r.Country)) {
+			regionOK = true
+		}
+	}
+	return regionOK && in(f.Countries, inc.Country, false) && in(f.Missions, inc.Mission, true) &&
 		in(models.Names(f.Types), &t, false) && anyOf(f.Forces, inc.Forces, true) &&
 		anyOf(f.ContributingCountries, inc.ContributingCountries, false) && anyOf(f.Nationalities, nats, false) &&
 		anyOf(models.Names(f.Groups), groups, false) &&
@@ -296,10 +302,10 @@ func TestReportsEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
 		id := int64(1 + r.IntN(300))
 		switch i % 3 {
 		case 0:
-			_ = s.DeleteIncident(ctx, "tester", id, 0)
+			_ = s.DeleteIncident(ctx, "tester", id, nil)
 		default:
 			next := mustNormalize(t, randomIncident(r))
-			_, err := s.UpdateIncident(ctx, "tester", id, 0, func(models.Incident) (models.Incident, error) { return next, nil })
+			_, err := s.UpdateIncident(ctx, "tester", id, nil, func(models.Incident) (models.Incident, error) { return next, nil })
 			if err != nil && models.ErrorCode(err) != models.NotFound {
 				t.Fatal(err)
 			}

@@ -88,16 +88,16 @@ func TestUpdateGrowsVersionOnlyOnChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	same := func(cur models.Incident) (models.Incident, error) { return cur, nil }
-	got, err := s.UpdateIncident(ctx, "tester", inc.ID, 1, same)
+	got, err := s.UpdateIncident(ctx, "tester", inc.ID, []int{1}, same)
 	if err != nil || got.Version != 1 {
 		t.Fatalf("unchanged update: version %d, err %v; want 1, nil", got.Version, err)
 	}
 	change := func(cur models.Incident) (models.Incident, error) { cur.Summary = "revised"; return cur, nil }
-	got, err = s.UpdateIncident(ctx, "tester", inc.ID, 1, change)
+	got, err = s.UpdateIncident(ctx, "tester", inc.ID, []int{1}, change)
 	if err != nil || got.Version != 2 {
 		t.Fatalf("changed update: version %d, err %v; want 2, nil", got.Version, err)
 	}
-	_, err = s.UpdateIncident(ctx, "tester", inc.ID, 1, change)
+	_, err = s.UpdateIncident(ctx, "tester", inc.ID, []int{1}, change)
 	if models.ErrorCode(err) != models.Precondition {
 		t.Fatalf("stale version: err %v, want precondition", err)
 	}
@@ -117,7 +117,7 @@ func TestDeleteIsSoftAndKeepsHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteIncident(ctx, "tester", inc.ID, 0); err != nil {
+	if err := s.DeleteIncident(ctx, "tester", inc.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.GetIncident(ctx, inc.ID); models.ErrorCode(err) != models.NotFound {

@@ -1,0 +1,169 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// keySchema lists the exact object keys allowed at one place of a JSON
+// document. encoding/json matches keys without regard to case and lets a
+// repeated key win silently; both would let {"KILLED": 5} or a duplicated
+// "type" through, so bodies are checked against the schema first.
+type keySchema struct {
+	fields map[string]*keySchema // nil: any value, not checked further
+	elem   *keySchema            // for arrays of objects
+}
+
+func schemaOf(t reflect.Type) *keySchema {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return schemaOf(t.Elem())
+	case reflect.Slice:
+		if e := schemaOf(t.Elem()); e != nil {
+			return &keySchema{elem: e}
+		}
+		return nil
+	case reflect.Struct:
+		s := &keySchema{fields: map[string]*keySchema{}}
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			s.fields[name] = schemaOf(t.Field(i).Type)
+		}
+		return s
+	}
+	return nil
+}
+
+var incidentSchema = schemaOf(reflect.TypeOf(IncidentInput{}))
+
+// maxDepth bounds nesting; an incident needs three levels.
+const maxDepth = 32
+
+func checkKeys(body []byte, schema *keySchema) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	err := walk(dec, schema, "", 0)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil // the decoder proper reports truncation with more context
+	}
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return nil
+	}
+	return err
+}
+
+func walk(dec *json.Decoder, schema *keySchema, path string, depth int) error {
+	if depth > maxDepth {
+		return &Error{Code: Malformed, Message: "the body is nested too deeply",
+			Fields: []FieldError{{Field: orBody(path), Message: fmt.Sprintf("more than %d levels of nesting", maxDepth)}}}
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	switch d {
+	case '{':
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := kt.(string)
+			field := key
+			if path != "" {
+				field = path + "." + key
+			}
+			var child *keySchema
+			if schema != nil && schema.fields != nil {
+				c, known := schema.fields[key]
+				if !known {
+					return &Error{Code: Malformed, Message: "the body has an unknown field",
+						Fields: []FieldError{{Field: field, Message: "unknown field (names are snake_case and case-sensitive)"}}}
+				}
+				child = c
+			}
+			if seen[key] {
+				return &Error{Code: Malformed, Message: "the body repeats a field",
+					Fields: []FieldError{{Field: field, Message: "is given twice"}}}
+			}
+			seen[key] = true
+			if err := walk(dec, child, field, depth+1); err != nil {
+				return err
+			}
+		}
+	case '[':
+		var elem *keySchema
+		if schema != nil {
+			elem = schema.elem
+		}
+		for i := 0; dec.More(); i++ {
+			if err := walk(dec, elem, path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
+}
+
+func orBody(path string) string {
+	if path == "" {
+		return "body"
+	}
+	return path
+}
+
+// loneSurrogate reports whether body escapes half of a UTF-16 surrogate
+// pair ("\ud800" alone), which encoding/json would store as U+FFFD.
+func loneSurrogate(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' || i+1 >= len(body) {
+			continue
+		}
+		if body[i+1] != 'u' {
+			i++ // skip the escaped character, so "\\u" is not read as an escape
+			continue
+		}
+		v, ok := hex4(body, i+2)
+		if !ok {
+			continue
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if i+11 < len(body)+0 && body[i+6] == '\\' && body[i+7] == 'u' {
+				if lo, ok := hex4(body, i+8); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 11
+					continue
+				}
+			}
+			return true
+		case v >= 0xDC00 && v <= 0xDFFF:
+			return true
+		}
+		i += 5
+	}
+	return false
+}
+
+func hex4(b []byte, at int) (int, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[at:at+4]), 16, 16)
+	return int(v), err == nil
+}

@@ -1,0 +1,343 @@
+package exchange
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"incidentdb/models"
+)
+
+// Record is one incident read from a file: where it started, and either
+// the input or why it could not be read.
+type Record struct {
+	Line  int
+	Input models.IncidentInput
+	Err   error
+}
+
+// Reader yields records until io.EOF. An error other than io.EOF means
+// the file as a whole cannot be read further (truncated, wrong columns);
+// a bad row is a Record with Err set, and reading goes on.
+type Reader interface {
+	Next() (Record, error)
+}
+
+// Formats are the import formats by name.
+var Formats = []string{"csv", "ndjson", "json", "acled", "un-fatalities"}
+
+// NewReader returns the reader for a format name.
+func NewReader(format string, r io.Reader) (Reader, error) {
+	switch format {
+	case "csv":
+		return NewCSVReader(r)
+	case "ndjson":
+		return NewNDJSONReader(r), nil
+	case "json":
+		return NewJSONArrayReader(r)
+	case "acled":
+		return NewACLEDReader(r)
+	case "un-fatalities":
+		return NewUNFatalitiesReader(r)
+	}
+	return nil, fmt.Errorf("unknown format %q; one of %s", format, strings.Join(Formats, ", "))
+}
+
+// fileError is an error with the whole file, named as a field for the
+// problem response.
+func fileError(format string, args ...any) error {
+	return &models.Error{Code: models.Invalid, Message: "the file cannot be imported",
+		Fields: []models.FieldError{{Field: "file", Message: fmt.Sprintf(format, args...)}}}
+}
+
+// rowError is a problem with one field of one row.
+func rowError(field, format string, args ...any) error {
+	return &models.Error{Code: models.Invalid, Message: "the row is not valid",
+		Fields: []models.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// csvSource wraps encoding/csv with the line numbers, BOM and HXL handling
+// that every CSV format here needs.
+type csvSource struct {
+	r      *csv.Reader
+	header []string
+	index  map[string]int
+}
+
+func newCSVSource(r io.Reader, normalize func(string) string) (*csvSource, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = false
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fileError("the file is empty: a header row is required")
+	}
+	if err != nil {
+		return nil, fileError("the header cannot be read: %v", err)
+	}
+	s := &csvSource{r: cr, index: map[string]int{}}
+	for i, h := range header {
+		name := normalize(strings.TrimSpace(h))
+		if _, dup := s.index[name]; dup {
+			return nil, fileError("column %q appears twice", h)
+		}
+		s.index[name] = i
+		s.header = append(s.header, name)
+	}
+	return s, nil
+}
+
+// read returns the next data row and its line, skipping an HXL hashtag row
+// right under the header.
+func (s *csvSource) read() ([]string, int, error) {
+	for {
+		rec, err := s.r.Read()
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, pe.StartLine, fileError("line %d: %v", pe.StartLine, pe.Err)
+			}
+			return nil, 0, err
+		}
+		line, _ := s.r.FieldPos(0)
+		if line == 2 && len(rec) > 0 && strings.HasPrefix(strings.TrimSpace(rec[0]), "#") {
+			continue
+		}
+		if len(rec) != len(s.header) {
+			return rec, line, rowError("row", "has %d cells; the header has %d", len(rec), len(s.header))
+		}
+		for _, cell := range rec {
+			if !utf8.ValidString(cell) {
+				return rec, line, rowError("row", "is not valid UTF-8")
+			}
+		}
+		return rec, line, nil
+	}
+}
+
+func (s *csvSource) get(rec []string, name string) (string, bool) {
+	i, ok := s.index[name]
+	if !ok || i >= len(rec) {
+		return "", false
+	}
+	return rec[i], true
+}
+
+// CSVReader reads our CSV: columns by name in any order, as export writes
+// them or a subset. occurred_on and type are required; a list column that
+// is present but empty is an empty list, one that is absent is derived.
+type CSVReader struct {
+	src *csvSource
+}
+
+var serverColumns = []string{"id", "created_at", "updated_at", "version"}
+
+// NewCSVReader reads and checks the header.
+func NewCSVReader(r io.Reader) (*CSVReader, error) {
+	src, err := newCSVSource(r, strings.ToLower)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, c := range Columns {
+		known[c.Name] = true
+	}
+	var unknown []string
+	for _, h := range src.header {
+		if !known[h] {
+			unknown = append(unknown, h)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fileError("unknown columns %s; the columns are those of GET /api/v1/incidents.csv (give --format for other files)", strings.Join(unknown, ", "))
+	}
+	for _, need := range []string{"occurred_on", "type"} {
+		if _, ok := src.index[need]; !ok {
+			return nil, fileError("the column %q is required", need)
+		}
+	}
+	return &CSVReader{src: src}, nil
+}
+
+// Next returns the next record.
+func (cr *CSVReader) Next() (Record, error) {
+	rec, line, err := cr.src.read()
+	if err != nil {
+		if rec == nil {
+			return Record{Line: line}, err
+		}
+		return Record{Line: line, Err: err}, nil
+	}
+	in, err := cr.parse(rec)
+	return Record{Line: line, Input: in, Err: err}, nil
+}
+
+func (cr *CSVReader) parse(rec []string) (models.IncidentInput, error) {
+	var in models.IncidentInput
+	var fe models.FieldErrors
+	str := func(name string) *string {
+		v, ok := cr.src.get(rec, name)
+		if !ok || v == "" {
+			return nil
+		}
+		v = models.UnguardCell(v)
+		return &v
+	}
+	in.ExternalID = str("external_id")
+	in.OccurredOn = str("occurred_on")
+	in.DatePrecision = str("date_precision")
+	in.Mission = str("mission")
+	in.Country = str("country")
+	in.Region = str("region")
+	in.Locality = str("locality")
+	in.Type = str("type")
+	in.Summary = str("summary")
+	in.Latitude = floatCell(&fe, "latitude", str("latitude"))
+	in.Longitude = floatCell(&fe, "longitude", str("longitude"))
+	in.Killed = intCell(&fe, "killed", str("killed"))
+	in.Wounded = intCell(&fe, "wounded", str("wounded"))
+	if v, ok := cr.src.get(rec, "forces"); ok {
+		in.Forces = splitList(v)
+	}
+	if v, ok := cr.src.get(rec, "contributing_countries"); ok {
+		in.ContributingCountries = splitList(v)
+	}
+	if v := str("casualties"); v != nil {
+		if err := json.Unmarshal([]byte(*v), &in.Casualties); err != nil {
+			fe.Add("casualties", "must be a JSON array of casualty lines as export writes them")
+		}
+	}
+	if v := str("sources"); v != nil {
+		if err := json.Unmarshal([]byte(*v), &in.Sources); err != nil {
+			fe.Add("sources", "must be a JSON array of sources as export writes them")
+		}
+	}
+	return in, fe.Err("the row is not valid")
+}
+
+func splitList(cell string) []string {
+	out := []string{}
+	if strings.TrimSpace(cell) == "" {
+		return out
+	}
+	for _, it := range strings.Split(cell, ListSeparator) {
+		out = append(out, models.UnguardCell(strings.TrimSpace(it)))
+	}
+	return out
+}
+
+func intCell(fe *models.FieldErrors, field string, v *string) *int {
+	if v == nil {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(*v))
+	if err != nil {
+		fe.Add(field, "%q is not a whole number", *v)
+		return nil
+	}
+	return &n
+}
+
+func floatCell(fe *models.FieldErrors, field string, v *string) *float64 {
+	if v == nil {
+		return nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(*v), 64)
+	if err != nil {
+		fe.Add(field, "%q is not a number", *v)
+		return nil
+	}
+	return &f
+}
+
+// NDJSONReader reads one JSON incident per line; blank lines are skipped.
+type NDJSONReader struct {
+	sc   *bufio.Scanner
+	line int
+}
+
+// MaxLine bounds one NDJSON line, like the body limit of one incident.
+const MaxLine = 4 << 20
+
+// NewNDJSONReader returns a reader of newline-delimited JSON.
+func NewNDJSONReader(r io.Reader) *NDJSONReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
+	return &NDJSONReader{sc: sc}
+}
+
+// Next returns the next record.
+func (nr *NDJSONReader) Next() (Record, error) {
+	for nr.sc.Scan() {
+		nr.line++
+		b := bytes.TrimSpace(nr.sc.Bytes())
+		if nr.line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+		}
+		if len(b) == 0 {
+			continue
+		}
+		in, err := models.DecodeIncidentInput(b)
+		return Record{Line: nr.line, Input: in, Err: err}, nil
+	}
+	if err := nr.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return Record{}, fileError("line %d is longer than %d bytes", nr.line+1, MaxLine)
+		}
+		return Record{}, err
+	}
+	return Record{}, io.EOF
+}
+
+// JSONArrayReader reads a JSON array of incidents one element at a time,
+// so a large array is never held whole in memory.
+type JSONArrayReader struct {
+	dec   *json.Decoder
+	data  []byte
+	index int
+}
+
+// NewJSONArrayReader checks the opening bracket.
+func NewJSONArrayReader(r io.Reader) (*JSONArrayReader, error) {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if errors.Is(err, io.EOF) {
+		return nil, fileError("the file is empty: a JSON array is required")
+	}
+	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
+		return nil, fileError("a JSON array of incidents is required")
+	}
+	return &JSONArrayReader{dec: dec}, nil
+}
+
+// Next returns the next element; Line is its 1-based position in the array.
+func (jr *JSONArrayReader) Next() (Record, error) {
+	if !jr.dec.More() {
+		if _, err := jr.dec.Token(); err != nil {
+			return Record{}, fileError("the JSON array is not closed: %v", err)
+		}
+		if _, err := jr.dec.Token(); !errors.Is(err, io.EOF) {
+			return Record{}, fileError("there is data after the JSON array")
+		}
+		return Record{}, io.EOF
+	}
+	jr.index++
+	var raw json.RawMessage
+	if err := jr.dec.Decode(&raw); err != nil {
+		return Record{}, fileError("element %d cannot be read: %v", jr.index, err)
+	}
+	in, err := models.DecodeIncidentInput(raw)
+	return Record{Line: jr.index, Input: in, Err: err}, nil
+}
+

@@ -1,0 +1,238 @@
+package exchange
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"incidentdb/models"
+)
+
+// CSVOptions are the switches of a CSV export.
+type CSVOptions struct {
+	HXL bool // a row of HXL hashtags under the header
+	BOM bool // a UTF-8 byte-order mark first, so Excel reads UTF-8
+}
+
+// CSVWriter writes incidents as our CSV. Text cells are guarded against
+// spreadsheet formulas with models.GuardCell, which our reader undoes.
+type CSVWriter struct {
+	buf *bufio.Writer
+	w   *csv.Writer
+	rec []string
+}
+
+// NewCSVWriter writes the header (and the HXL row and BOM if asked) and
+// returns a writer for the rows.
+func NewCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
+	return newCSV(w, opts, Columns)
+}
+
+func newCSV(w io.Writer, opts CSVOptions, cols []Column) (*CSVWriter, error) {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	if opts.BOM {
+		if _, err := buf.WriteString("\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
+	cw := &CSVWriter{buf: buf, w: csv.NewWriter(buf), rec: make([]string, len(cols))}
+	names, tags := make([]string, len(cols)), make([]string, len(cols))
+	for i, c := range cols {
+		names[i], tags[i] = c.Name, c.HXL
+	}
+	if err := cw.w.Write(names); err != nil {
+		return nil, err
+	}
+	if opts.HXL {
+		if err := cw.w.Write(tags); err != nil {
+			return nil, err
+		}
+	}
+	return cw, nil
+}
+
+// Write writes one incident.
+func (cw *CSVWriter) Write(inc *models.Incident) error {
+	r := cw.rec
+	r[0] = strconv.FormatInt(inc.ID, 10)
+	r[1] = text(inc.ExternalID)
+	r[2] = inc.OccurredOn
+	r[3] = string(inc.DatePrecision)
+	r[4] = text(inc.Mission)
+	r[5] = text(inc.Country)
+	r[6] = text(inc.Region)
+	r[7] = text(inc.Locality)
+	r[8] = float(inc.Latitude)
+	r[9] = float(inc.Longitude)
+	r[10] = string(inc.Type)
+	r[11] = models.GuardCell(inc.Summary)
+	r[12] = strconv.Itoa(inc.Killed)
+	r[13] = strconv.Itoa(inc.Wounded)
+	r[14] = list(inc.Forces)
+	r[15] = list(inc.ContributingCountries)
+	r[16] = jsonCell(inc.Casualties)
+	r[17] = jsonCell(inc.Sources)
+	r[18] = inc.CreatedAt.UTC().Format(time.RFC3339Nano)
+	r[19] = inc.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	r[20] = strconv.Itoa(inc.Version)
+	return cw.w.Write(r)
+}
+
+// WriteCasualties writes one row per casualty line of inc, in the long
+// format of CasualtyColumns.
+func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
+	for i, c := range inc.Casualties {
+		r := cw.rec
+		r[0] = strconv.FormatInt(inc.ID, 10)
+		r[1] = text(inc.ExternalID)
+		r[2] = inc.OccurredOn
+		r[3] = text(inc.Country)
+		r[4] = text(inc.Region)
+		r[5] = text(inc.Mission)
+		r[6] = string(inc.Type)
+		r[7] = strconv.Itoa(i + 1)
+		r[8] = string(c.Group)
+		r[9] = text(c.Force)
+		r[10] = text(c.Nationality)
+		r[11] = strconv.Itoa(c.Killed)
+		r[12] = strconv.Itoa(c.Wounded)
+		if err := cw.w.Write(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NewCasualtyCSVWriter writes the header of the long casualty format.
+func NewCasualtyCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
+	return newCSV(w, opts, CasualtyColumns)
+}
+
+// Flush writes out what is buffered; call it at the end, and between rows
+// when the reader should see progress.
+func (cw *CSVWriter) Flush() error {
+	cw.w.Flush()
+	if err := cw.w.Error(); err != nil {
+		return err
+	}
+	return cw.buf.Flush()
+}
+
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return models.GuardCell(*s)
+}
+
+func float(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+func list(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return models.GuardCell(items[0])
+	}
+	guarded := make([]string, len(items))
+	for i, it := range items {
+		guarded[i] = models.GuardCell(it)
+	}
+	return strings.Join(guarded, ListSeparator)
+}
+
+func jsonCell(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// NDJSONWriter writes one incident per line, as GET /incidents/{id} does.
+type NDJSONWriter struct {
+	buf *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewNDJSONWriter returns a writer of newline-delimited JSON.
+func NewNDJSONWriter(w io.Writer) *NDJSONWriter {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return &NDJSONWriter{buf: buf, enc: enc}
+}
+
+// Write writes one incident and a newline.
+func (nw *NDJSONWriter) Write(inc *models.Incident) error { return nw.enc.Encode(inc) }
+
+// Flush writes out what is buffered.
+func (nw *NDJSONWriter) Flush() error { return nw.buf.Flush() }
+
+// GeoJSONWriter writes a FeatureCollection: incidents with coordinates as
+// Point features, the rest with a null geometry (RFC 7946 allows it), and
+// the CSV columns as properties.
+type GeoJSONWriter struct {
+	buf   *bufio.Writer
+	first bool
+}
+
+// NewGeoJSONWriter opens the FeatureCollection.
+func NewGeoJSONWriter(w io.Writer) (*GeoJSONWriter, error) {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	_, err := buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	return &GeoJSONWriter{buf: buf, first: true}, err
+}
+
+type feature struct {
+	Type       string          `json:"type"`
+	ID         int64           `json:"id"`
+	Geometry   *point          `json:"geometry"`
+	Properties *models.Incident `json:"properties"`
+}
+
+type point struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"`
+}
+
+// Write writes one feature.
+func (gw *GeoJSONWriter) Write(inc *models.Incident) error {
+	f := feature{Type: "Feature", ID: inc.ID, Properties: inc}
+	if inc.Latitude != nil && inc.Longitude != nil {
+		// GeoJSON puts longitude first.
+		f.Geometry = &point{Type: "Point", Coordinates: [2]float64{*inc.Longitude, *inc.Latitude}}
+	}
+	if !gw.first {
+		if err := gw.buf.WriteByte(','); err != nil {
+			return err
+		}
+	}
+	gw.first = false
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_, err = gw.buf.Write(b)
+	return err
+}
+
+// Close ends the FeatureCollection and flushes.
+func (gw *GeoJSONWriter) Close() error {
+	if _, err := gw.buf.WriteString("]}\n"); err != nil {
+		return err
+	}
+	return gw.buf.Flush()
+}
+
+// Flush writes out what is buffered.
+func (gw *GeoJSONWriter) Flush() error { return gw.buf.Flush() }
