@@ -340,4 +340,3 @@ func (jr *JSONArrayReader) Next() (Record, error) {
 	in, err := models.DecodeIncidentInput(raw)
 	return Record{Line: jr.index, Input: in, Err: err}, nil
 }
-

@@ -194,9 +194,9 @@ func NewGeoJSONWriter(w io.Writer) (*GeoJSONWriter, error) {
 }
 
 type feature struct {
-	Type       string          `json:"type"`
-	ID         int64           `json:"id"`
-	Geometry   *point          `json:"geometry"`
+	Type       string           `json:"type"`
+	ID         int64            `json:"id"`
+	Geometry   *point           `json:"geometry"`
 	Properties *models.Incident `json:"properties"`
 }
 
