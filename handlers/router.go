@@ -21,6 +21,7 @@ import (
 type Store interface {
 	IncidentStore
 	ReportStore
+	ExchangeStore
 	KeyStore
 	Ping(ctx context.Context) error
 }
@@ -31,6 +32,8 @@ type Config struct {
 	Private bool
 	// MaxBody bounds a single-incident request body.
 	MaxBody int64
+	// MaxImport bounds an import body.
+	MaxImport int64
 }
 
 // BasePath is where the API lives.
@@ -45,6 +48,9 @@ func New(db Store, cfg Config) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.MaxImport == 0 {
+		cfg.MaxImport = DefaultMaxImport
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -94,6 +100,13 @@ func New(db Store, cfg Config) http.Handler {
 	api.PATCH("/incidents/:id", write, inc.patch)
 	api.DELETE("/incidents/:id", write, inc.remove)
 	get("/incidents/:id/history", read, inc.history)
+
+	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport}
+	get("/incidents.csv", read, ex.incidentsCSV)
+	get("/incidents.ndjson", read, ex.incidentsNDJSON)
+	get("/incidents.geojson", read, ex.incidentsGeoJSON)
+	get("/casualties.csv", read, ex.casualtiesCSV)
+	api.POST("/incidents/import", write, ex.importIncidents)
 
 	rep := &reportHandlers{db: db}
 	get("/reports/casualties", read, rep.casualties)

@@ -29,6 +29,8 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Line is the line of an imported file the problem is on, when it is.
+	Line int `json:"line,omitempty"`
 }
 
 // Error is the one error type the store, the models and the handlers share.

@@ -80,6 +80,10 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	}
 	for _, r := range listParam(&fe, v, "region") {
 		ref := RegionRef{Country: country, Key: gazetteer.Fold(r)}
+		if ref.Key == "" {
+			fe.Add("region", "%q has no letters or digits", r)
+			continue
+		}
 		if reg, ok := gazetteer.LookupRegion(country, r); ok {
 			ref.Key, ref.Code = gazetteer.Fold(reg.Name), reg.Code
 			if reg.Code != "" && strings.EqualFold(strings.TrimSpace(r), reg.Code) {
@@ -97,7 +101,11 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		f.Regions = appendNew(f.Regions, ref)
 	}
 	for _, m := range listParam(&fe, v, "mission") {
-		f.Missions = appendNew(f.Missions, gazetteer.Fold(m))
+		if k := gazetteer.Fold(m); k != "" {
+			f.Missions = appendNew(f.Missions, k)
+		} else {
+			fe.Add("mission", "%q has no letters or digits", m)
+		}
 	}
 	for _, t := range listParam(&fe, v, "type") {
 		it := IncidentType(strings.ToLower(t))
@@ -108,7 +116,11 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		f.Types = appendNew(f.Types, it)
 	}
 	for _, force := range listParam(&fe, v, "force") {
-		f.Forces = appendNew(f.Forces, gazetteer.Fold(force))
+		if k := gazetteer.Fold(force); k != "" {
+			f.Forces = appendNew(f.Forces, k)
+		} else {
+			fe.Add("force", "%q has no letters or digits", force)
+		}
 	}
 	f.ContributingCountries = countryList(&fe, v, "contributing_country")
 	f.Nationalities = countryList(&fe, v, "nationality")
@@ -130,7 +142,7 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	if qs, ok := v["q"]; ok {
 		words := Words(strings.Join(qs, " "))
 		if len(words) == 0 {
-			fe.Add("q", "has no words to search for")
+			fe.Add("q", "has no words to search for (single letters and the commonest words such as \"the\" or \"de\" are not indexed)")
 		}
 		if len(words) > MaxQueryWords {
 			fe.Add("q", "has %d words; at most %d are allowed", len(words), MaxQueryWords)
@@ -146,15 +158,30 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 }
 
 // Words splits text into the folded words that q matches against, so that
-// the indexer and the query agree on what a word is.
+// the indexer and the query agree on what a word is. Single letters and
+// the commonest English and French words are left out: they match nearly
+// every incident, and they are a third of the index.
 func Words(text string) []string {
 	folded := gazetteer.Fold(text)
 	fields := strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	var out []string
 	for _, w := range fields {
+		if len(w) < 2 || stopWords[w] {
+			continue
+		}
 		out = appendNew(out, w)
 	}
 	return out
+}
+
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the an of in on at to and or by with for from was were is are be been has have had
+		it its as this that which who near after during into
+		le la les de des du un une et ou au aux en dans sur par pour pres contre qui que est sont ete a ont avec lors`) {
+		stopWords[w] = true
+	}
 }
 
 // Values renders f back into query parameters in canonical form, used to

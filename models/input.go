@@ -55,11 +55,11 @@ type IncidentInput struct {
 	ContributingCountries []string        `json:"contributing_countries"`
 	Sources               []SourceInput   `json:"sources"`
 
-	ID        json.RawMessage `json:"id"`
-	Version   json.RawMessage `json:"version"`
-	CreatedAt json.RawMessage `json:"created_at"`
-	UpdatedAt json.RawMessage `json:"updated_at"`
-	DeletedAt json.RawMessage `json:"deleted_at"`
+	ID        json.RawMessage `json:"id,omitempty"`
+	Version   json.RawMessage `json:"version,omitempty"`
+	CreatedAt json.RawMessage `json:"created_at,omitempty"`
+	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+	DeletedAt json.RawMessage `json:"deleted_at,omitempty"`
 }
 
 // CasualtyInput is one casualty line as a client sends it.

@@ -18,38 +18,26 @@ import (
 // CreateIncident stores a normalized incident as version 1 with its first
 // revision, and returns it as stored. A taken external_id is a Conflict.
 func (s *Store) CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error) {
-	var out models.Incident
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		out, err = s.createTx(tx, actor, inc)
-		return err
-	})
-	return out, internal("create incident", err)
-}
-
-func (s *Store) createTx(tx *gorm.DB, actor string, inc models.Incident) (models.Incident, error) {
-	now := s.now()
-	inc.ID = 0
-	inc.Version = 1
-	inc.CreatedAt, inc.UpdatedAt, inc.DeletedAt = now, now, nil
-	row := toRow(&inc)
-	if err := tx.Create(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return models.Incident{}, externalIDTaken(tx, inc.ExternalID)
+		ins, err := newInserter(ctx, tx)
+		if err != nil {
+			return err
 		}
-		return models.Incident{}, err
+		defer ins.close()
+		now := s.now()
+		inc.ID, inc.CreatedAt, inc.UpdatedAt, inc.DeletedAt = 0, now, now, nil
+		if err := ins.insert(&inc, actor); err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return externalIDTaken(tx, inc.ExternalID)
+			}
+			return err
+		}
+		return ins.flush(tx)
+	})
+	if err != nil {
+		return models.Incident{}, internal("create incident", err)
 	}
-	inc.ID = row.ID
-	if err := writeChildren(tx, &inc); err != nil {
-		return models.Incident{}, err
-	}
-	if err := applyTotals(tx, &inc, +1); err != nil {
-		return models.Incident{}, err
-	}
-	if err := bumpGeneration(tx); err != nil {
-		return models.Incident{}, err
-	}
-	return inc, writeRevision(tx, "create", actor, nil, &inc)
+	return inc, nil
 }
 
 // externalIDTaken says which incident holds the external_id, deleted or
@@ -119,42 +107,50 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 		if err != nil {
 			return err
 		}
-		next.ID, next.CreatedAt, next.Version, next.DeletedAt = cur.ID, cur.CreatedAt, cur.Version, nil
-		next.UpdatedAt = cur.UpdatedAt
-		if reflect.DeepEqual(content(cur), content(next)) {
-			out = cur
-			return nil
-		}
-		next.Version = cur.Version + 1
-		next.UpdatedAt = s.now()
-		row := toRow(&next)
-		res := tx.Model(&incidentRow{}).Where("id = ? AND version = ?", id, cur.Version).
-			Select("*").Omit("id", "created_at").Updates(&row)
-		if res.Error != nil {
-			if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
-				return externalIDTaken(tx, next.ExternalID)
-			}
-			return res.Error
-		}
-		if err := deleteChildren(tx, cur); err != nil {
-			return err
-		}
-		if err := writeChildren(tx, &next); err != nil {
-			return err
-		}
-		if err := applyTotals(tx, &cur, -1); err != nil {
-			return err
-		}
-		if err := applyTotals(tx, &next, +1); err != nil {
-			return err
-		}
-		if err := bumpGeneration(tx); err != nil {
-			return err
-		}
-		out = next
-		return writeRevision(tx, "update", actor, &cur, &next)
+		out, err = s.updateTx(tx, actor, cur, next, "update")
+		return err
 	})
 	return out, internal("update incident", err)
+}
+
+// updateTx writes next over cur as the next version, unless it changes
+// nothing, and returns what is stored. action is "update", or "restore"
+// when cur was deleted.
+func (s *Store) updateTx(tx *gorm.DB, actor string, cur, next models.Incident, action string) (models.Incident, error) {
+	next.ID, next.CreatedAt, next.Version, next.DeletedAt = cur.ID, cur.CreatedAt, cur.Version, nil
+	next.UpdatedAt = cur.UpdatedAt
+	if cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(next)) {
+		return cur, nil
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = s.now()
+	row := toRow(&next)
+	res := tx.Model(&incidentRow{}).Where("id = ? AND version = ?", cur.ID, cur.Version).
+		Select("*").Omit("id", "created_at").Updates(&row)
+	if res.Error != nil {
+		if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+			return models.Incident{}, externalIDTaken(tx, next.ExternalID)
+		}
+		return models.Incident{}, res.Error
+	}
+	if err := deleteChildren(tx, cur); err != nil {
+		return models.Incident{}, err
+	}
+	if err := writeChildren(tx, &next); err != nil {
+		return models.Incident{}, err
+	}
+	if cur.DeletedAt == nil {
+		if err := applyTotals(tx, &cur, -1); err != nil {
+			return models.Incident{}, err
+		}
+	}
+	if err := applyTotals(tx, &next, +1); err != nil {
+		return models.Incident{}, err
+	}
+	if err := bumpGeneration(tx); err != nil {
+		return models.Incident{}, err
+	}
+	return next, writeRevision(tx, action, actor, &cur, &next)
 }
 
 func checkVersion(cur models.Incident, want []int) error {

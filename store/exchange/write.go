@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,14 +17,19 @@ import (
 type CSVOptions struct {
 	HXL bool // a row of HXL hashtags under the header
 	BOM bool // a UTF-8 byte-order mark first, so Excel reads UTF-8
+	// DataOnly leaves out the columns the database assigns (id,
+	// created_at, updated_at, version): a file to load elsewhere.
+	DataOnly bool
 }
 
 // CSVWriter writes incidents as our CSV. Text cells are guarded against
 // spreadsheet formulas with models.GuardCell, which our reader undoes.
 type CSVWriter struct {
-	buf *bufio.Writer
-	w   *csv.Writer
-	rec []string
+	buf  *bufio.Writer
+	w    *csv.Writer
+	rec  []string
+	keep []int    // columns written, when not all
+	out  []string // the kept cells
 }
 
 // NewCSVWriter writes the header (and the HXL row and BOM if asked) and
@@ -40,9 +46,18 @@ func newCSV(w io.Writer, opts CSVOptions, cols []Column) (*CSVWriter, error) {
 		}
 	}
 	cw := &CSVWriter{buf: buf, w: csv.NewWriter(buf), rec: make([]string, len(cols))}
-	names, tags := make([]string, len(cols)), make([]string, len(cols))
+	var names, tags []string
 	for i, c := range cols {
-		names[i], tags[i] = c.Name, c.HXL
+		if opts.DataOnly && slices.Contains(serverColumns, c.Name) {
+			continue
+		}
+		cw.keep = append(cw.keep, i)
+		names, tags = append(names, c.Name), append(tags, c.HXL)
+	}
+	if len(cw.keep) == len(cols) {
+		cw.keep = nil
+	} else {
+		cw.out = make([]string, len(cw.keep))
 	}
 	if err := cw.w.Write(names); err != nil {
 		return nil, err
@@ -79,7 +94,17 @@ func (cw *CSVWriter) Write(inc *models.Incident) error {
 	r[18] = inc.CreatedAt.UTC().Format(time.RFC3339Nano)
 	r[19] = inc.UpdatedAt.UTC().Format(time.RFC3339Nano)
 	r[20] = strconv.Itoa(inc.Version)
-	return cw.w.Write(r)
+	return cw.write()
+}
+
+func (cw *CSVWriter) write() error {
+	if cw.keep == nil {
+		return cw.w.Write(cw.rec)
+	}
+	for i, k := range cw.keep {
+		cw.out[i] = cw.rec[k]
+	}
+	return cw.w.Write(cw.out)
 }
 
 // WriteCasualties writes one row per casualty line of inc, in the long
@@ -100,7 +125,7 @@ func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 		r[10] = text(c.Nationality)
 		r[11] = strconv.Itoa(c.Killed)
 		r[12] = strconv.Itoa(c.Wounded)
-		if err := cw.w.Write(r); err != nil {
+		if err := cw.write(); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+)
+
+// inserter writes new incidents with statements prepared once per
+// transaction. Every create goes through it, one at a time over HTTP or a
+// million in one import, so there is one write path to get right.
+type inserter struct {
+	ctx                     context.Context
+	tx                      *sql.Tx
+	incident, revis, lookup *sql.Stmt
+	// multi holds multi-row INSERTs by table and row count: one statement
+	// step per child table per incident instead of one per row, which
+	// matters most for the thirty-odd words of a summary.
+	multi map[multiKey]*sql.Stmt
+	args  []any
+	// totals collects the report totals of the incidents inserted, to be
+	// added in one upsert per key at flush instead of two per incident.
+	totals map[totalsKey]Counts
+}
+
+type totalsKey struct {
+	table, period, regionKey, region, country, missionKey, mission, typ string
+}
+
+func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
+	t, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, errors.New("store: not inside a transaction")
+	}
+	return t, nil
+}
+
+func newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error) {
+	t, err := sqlTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	ins := &inserter{ctx: ctx, tx: t, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&ins.incident, `INSERT INTO incidents (external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
+			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`},
+		{&ins.lookup, `SELECT id FROM incidents WHERE external_id = ?`},
+		{&ins.revis, `INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes) VALUES (?, 1, 'create', ?, ?, '[]')`},
+	} {
+		if *p.dst, err = t.PrepareContext(ctx, p.sql); err != nil {
+			ins.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return ins, nil
+}
+
+func (ins *inserter) close() {
+	for _, st := range []*sql.Stmt{ins.incident, ins.revis, ins.lookup} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	for _, st := range ins.multi {
+		st.Close()
+	}
+}
+
+type multiKey struct {
+	table string
+	rows  int
+}
+
+// The child tables and their columns, in the order insertRows takes values.
+const (
+	casualtiesInsert = "casualties (incident_id, position, grp, force, force_key, nationality, killed, wounded)"
+	forcesInsert     = "incident_forces (incident_id, position, name, name_key)"
+	countriesInsert  = "incident_countries (incident_id, position, code)"
+	sourcesInsert    = "sources (incident_id, position, title, publisher, url, published_on, language)"
+	wordsInsert      = "incident_words (word, incident_id)"
+)
+
+// maxRowsPerInsert keeps rows times columns far below SQLite's limit on
+// host parameters.
+const maxRowsPerInsert = 64
+
+// insertRows inserts len(values)/cols rows into table, cols values a row.
+func (ins *inserter) insertRows(table string, cols int, values []any) error {
+	for len(values) > 0 {
+		n := min(len(values)/cols, maxRowsPerInsert)
+		k := multiKey{table, n}
+		st, ok := ins.multi[k]
+		if !ok {
+			row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+			q := "INSERT INTO " + table + " VALUES " + strings.Repeat(row+", ", n-1) + row
+			var err error
+			if st, err = ins.tx.PrepareContext(ins.ctx, q); err != nil {
+				return err
+			}
+			ins.multi[k] = st
+		}
+		if _, err := st.ExecContext(ins.ctx, values[:n*cols]...); err != nil {
+			return err
+		}
+		values = values[n*cols:]
+	}
+	return nil
+}
+
+// existing returns the id of the incident holding externalID, or 0.
+func (ins *inserter) existing(externalID string) (int64, error) {
+	var id int64
+	err := ins.lookup.QueryRowContext(ins.ctx, externalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// insert stores inc as version 1 with its children, words and first
+// revision, and sets inc.ID. A taken external_id returns
+// gorm.ErrDuplicatedKey for the caller to explain.
+func (ins *inserter) insert(inc *models.Incident, actor string) error {
+	ctx := ins.ctx
+	created := formatTime(inc.CreatedAt)
+	res, err := ins.incident.ExecContext(ctx, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
+		inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
+		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries), created, created)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.external_id") {
+			return gorm.ErrDuplicatedKey
+		}
+		return err
+	}
+	if inc.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	inc.Version = 1
+	a := ins.args[:0]
+	for i, c := range inc.Casualties {
+		a = append(a, inc.ID, i, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
+	}
+	if err := ins.insertRows(casualtiesInsert, 8, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, f := range inc.Forces {
+		a = append(a, inc.ID, i, f, gazetteer.Fold(f))
+	}
+	if err := ins.insertRows(forcesInsert, 4, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, code := range inc.ContributingCountries {
+		a = append(a, inc.ID, i, code)
+	}
+	if err := ins.insertRows(countriesInsert, 3, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, s := range inc.Sources {
+		a = append(a, inc.ID, i, s.Title, s.Publisher, s.URL, s.PublishedOn, s.Language)
+	}
+	if err := ins.insertRows(sourcesInsert, 7, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for _, w := range indexedWords(inc) {
+		a = append(a, w, inc.ID)
+	}
+	if err := ins.insertRows(wordsInsert, 2, a); err != nil {
+		return err
+	}
+	ins.args = a[:0]
+	if _, err := ins.revis.ExecContext(ctx, inc.ID, actor, created); err != nil {
+		return err
+	}
+	ins.addTotals(inc)
+	return nil
+}
+
+func (ins *inserter) addTotals(inc *models.Incident) {
+	for _, t := range totalsTables {
+		k := totalsKey{table: t.name, period: inc.OccurredOn[:t.size], regionKey: deref(foldPtr(inc.Region)), region: deref(inc.Region),
+			country: deref(inc.Country), missionKey: deref(foldPtr(inc.Mission)), mission: deref(inc.Mission), typ: string(inc.Type)}
+		c := ins.totals[k]
+		c.Incidents++
+		c.Killed += int64(inc.Killed)
+		c.Wounded += int64(inc.Wounded)
+		ins.totals[k] = c
+	}
+}
+
+// flush adds the collected totals and marks the data changed.
+func (ins *inserter) flush(tx *gorm.DB) error {
+	for k, c := range ins.totals {
+		err := tx.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
+				incidents = incidents + excluded.incidents,
+				killed = killed + excluded.killed,
+				wounded = wounded + excluded.wounded`,
+			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, c.Incidents, c.Killed, c.Wounded).Error
+		if err != nil {
+			return err
+		}
+	}
+	ins.totals = map[totalsKey]Counts{}
+	return bumpGeneration(tx)
+}
