@@ -94,7 +94,7 @@ func (h *exchangeHandlers) stream(c *gin.Context, contentType, filename string, 
 }
 
 func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
-	f, opts, ok := h.exportParams(c, "hxl", "bom")
+	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
 	if !ok {
 		return
 	}
@@ -107,7 +107,7 @@ func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 }
 
 func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
-	f, opts, ok := h.exportParams(c, "hxl", "bom")
+	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
 	if !ok {
 		return
 	}
@@ -120,7 +120,7 @@ func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
 }
 
 func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
-	f, _, ok := h.exportParams(c)
+	f, _, ok := h.exportParams(c, "deleted", "updated_since")
 	if !ok {
 		return
 	}
@@ -129,7 +129,7 @@ func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
 }
 
 func (h *exchangeHandlers) incidentsGeoJSON(c *gin.Context) {
-	f, _, ok := h.exportParams(c)
+	f, _, ok := h.exportParams(c, "deleted", "updated_since")
 	if !ok {
 		return
 	}

@@ -26,6 +26,7 @@ type IncidentStore interface {
 	UpdateIncident(ctx context.Context, actor string, id int64, want []int,
 		change func(models.Incident) (models.Incident, error)) (models.Incident, error)
 	DeleteIncident(ctx context.Context, actor string, id int64, want []int) error
+	RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error)
 	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (store.ListResult, error)
 	History(ctx context.Context, id int64) ([]store.Revision, error)
 }
@@ -187,6 +188,29 @@ func (h *incidentHandlers) remove(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+func (h *incidentHandlers) restore(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	want, err := ifMatch(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.db.RestoreIncident(c.Request.Context(), actor(c), id, want)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusOK, out)
 }
 
 func (h *incidentHandlers) list(c *gin.Context) {

@@ -34,6 +34,8 @@ type Config struct {
 	MaxBody int64
 	// MaxImport bounds an import body.
 	MaxImport int64
+	// RateLimit limits requests per client.
+	RateLimit RateLimit
 }
 
 // BasePath is where the API lives.
@@ -80,7 +82,7 @@ func New(db Store, cfg Config) http.Handler {
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	})
 
-	api := r.Group(BasePath, authenticate(db))
+	api := r.Group(BasePath, authenticate(db), rateLimit(cfg.RateLimit))
 	read := require(models.RoleReader)
 	if !cfg.Private {
 		read = func(c *gin.Context) { c.Next() }
@@ -100,6 +102,7 @@ func New(db Store, cfg Config) http.Handler {
 	api.PATCH("/incidents/:id", write, inc.patch)
 	api.DELETE("/incidents/:id", write, inc.remove)
 	get("/incidents/:id/history", read, inc.history)
+	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
 
 	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport}
 	get("/incidents.csv", read, ex.incidentsCSV)

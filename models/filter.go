@@ -30,7 +30,16 @@ type Filter struct {
 	From, To              *string // inclusive YYYY-MM-DD
 	MinKilled, MinWounded *int
 	Words                 []string // folded words of q, each must match
+	// Deleted selects deleted incidents instead of live ones, and
+	// UpdatedSince those changed at or after a time (RFC 3339): together
+	// they are the feed a mirror polls to stay in sync. List and exports
+	// only.
+	Deleted      bool
+	UpdatedSince *string
 }
+
+// SyncParams are the list-and-export parameters of the sync feed.
+var SyncParams = []string{"deleted", "updated_since"}
 
 // RegionRef is one region a filter asks for: its folded name, and its
 // country when that is known (the region was given as an ISO 3166-2 code,
@@ -137,6 +146,26 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	if f.From != nil && f.To != nil && *f.From > *f.To {
 		fe.Add("from", "is after to (%s > %s)", *f.From, *f.To)
 	}
+	if slices.Contains(extra, "deleted") {
+		if d, ok := singleParam(&fe, v, "deleted"); ok {
+			b, err := strconv.ParseBool(d)
+			if err != nil {
+				fe.Add("deleted", "must be true or false")
+			}
+			f.Deleted = b
+		}
+	}
+	if slices.Contains(extra, "updated_since") {
+		if u, ok := singleParam(&fe, v, "updated_since"); ok {
+			t, err := time.Parse(time.RFC3339Nano, u)
+			if err != nil {
+				fe.Add("updated_since", "%q must be a time as RFC 3339, such as 2017-11-24T00:00:00Z", u)
+			} else {
+				norm := t.UTC().Format(time.RFC3339Nano)
+				f.UpdatedSince = &norm
+			}
+		}
+	}
 	f.MinKilled = intParam(&fe, v, "min_killed", 0, MaxCount)
 	f.MinWounded = intParam(&fe, v, "min_wounded", 0, MaxCount)
 	if qs, ok := v["q"]; ok {
@@ -225,6 +254,12 @@ func (f Filter) Values() url.Values {
 	if len(f.Words) > 0 {
 		v.Set("q", strings.Join(f.Words, " "))
 	}
+	if f.Deleted {
+		v.Set("deleted", "true")
+	}
+	if f.UpdatedSince != nil {
+		v.Set("updated_since", *f.UpdatedSince)
+	}
 	return v
 }
 
@@ -312,7 +347,7 @@ func appendNew[T comparable](list []T, v T) []T {
 type Sort string
 
 // The sort orders of DESIGN.md; the default is newest first.
-var Sorts = []Sort{"-occurred_on", "occurred_on", "killed", "-killed", "wounded", "-wounded", "id"}
+var Sorts = []Sort{"-occurred_on", "occurred_on", "killed", "-killed", "wounded", "-wounded", "id", "updated_at"}
 
 // Column is the sort key without its direction.
 func (s Sort) Column() string { return strings.TrimPrefix(string(s), "-") }
@@ -342,7 +377,7 @@ type Page struct {
 }
 
 // ListParams are the parameters the list takes on top of the filters.
-var ListParams = []string{"sort", "limit", "cursor"}
+var ListParams = []string{"sort", "limit", "cursor", "deleted", "updated_since"}
 
 // ParsePage reads sort, limit and cursor; the filter parameters are read by
 // ParseFilter.
@@ -397,6 +432,10 @@ func decodeCursor(s string) (Cursor, error) {
 	switch c.Sort.Column() {
 	case "occurred_on":
 		if _, err := time.Parse(DateLayout, c.Value); err != nil {
+			return Cursor{}, err
+		}
+	case "updated_at":
+		if _, err := time.Parse(time.RFC3339Nano, c.Value); err != nil {
 			return Cursor{}, err
 		}
 	case "killed", "wounded":

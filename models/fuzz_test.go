@@ -37,7 +37,7 @@ func FuzzParseFilter(f *testing.F) {
 		if _, err := models.ParsePage(v); err != nil && models.ErrorCode(err) != models.Malformed {
 			t.Fatalf("page error code %q", models.ErrorCode(err))
 		}
-		again, err := models.ParseFilter(filter.Values())
+		again, err := models.ParseFilter(filter.Values(), models.SyncParams...)
 		if err != nil {
 			t.Fatalf("canonical form %q of %q does not parse: %v", filter.Values().Encode(), raw, err)
 		}

@@ -193,6 +193,41 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 	return internal("delete incident", err)
 }
 
+// RestoreIncident brings back a deleted incident as the next version, with
+// a revision of its own. An incident that is not deleted is a Conflict.
+func (s *Store) RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error) {
+	var out models.Incident
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := getTx(tx, id, true)
+		if err != nil {
+			return err
+		}
+		if cur.DeletedAt == nil {
+			return &models.Error{Code: models.Conflict, Message: fmt.Sprintf("incident %d is not deleted", id),
+				Fields: []models.FieldError{{Field: "id", Message: "only a deleted incident can be restored"}}}
+		}
+		if err := checkVersion(cur, want); err != nil {
+			return err
+		}
+		out = cur
+		now := s.now()
+		out.DeletedAt, out.UpdatedAt, out.Version = nil, now, cur.Version+1
+		if err := tx.Model(&incidentRow{}).Where("id = ?", id).Updates(map[string]any{
+			"deleted_at": nil, "updated_at": formatTime(now), "version": out.Version,
+		}).Error; err != nil {
+			return err
+		}
+		if err := applyTotals(tx, &out, +1); err != nil {
+			return err
+		}
+		if err := bumpGeneration(tx); err != nil {
+			return err
+		}
+		return writeRevision(tx, "restore", actor, &cur, &out)
+	})
+	return out, internal("restore incident", err)
+}
+
 func deleteChildren(tx *gorm.DB, cur models.Incident) error {
 	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources"} {
 		if err := tx.Exec("DELETE FROM "+table+" WHERE incident_id = ?", cur.ID).Error; err != nil {

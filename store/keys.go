@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -118,5 +119,23 @@ func (s *Store) Authenticate(ctx context.Context, key string) (string, models.Ro
 	if len(rows) == 0 || subtle.ConstantTimeCompare([]byte(rows[0].Hash), []byte(h)) != 1 {
 		return "", "", unauthorized
 	}
+	s.touchKey(rows[0].ID)
 	return rows[0].Name, models.Role(rows[0].Role), nil
+}
+
+// touchKey records that a key was used, at most once a minute per key and
+// off the request's path, so that reads never wait for a write.
+func (s *Store) touchKey(id int64) {
+	now := s.now()
+	if last, ok := s.keyUse.Load(id); ok && now.Sub(last.(time.Time)) < time.Minute {
+		return
+	}
+	s.keyUse.Store(id, now)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.w.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", formatTime(now))
+	}()
 }

@@ -15,6 +15,9 @@ import (
 // the index alone.
 func where(f models.Filter) (string, []any) {
 	conds := []string{"i.deleted_at IS NULL"}
+	if f.Deleted {
+		conds[0] = "i.deleted_at IS NOT NULL"
+	}
 	var args []any
 	add := func(cond string, a ...any) {
 		conds = append(conds, cond)
@@ -57,6 +60,9 @@ func where(f models.Filter) (string, []any) {
 	if f.MinWounded != nil {
 		add("i.wounded >= ?", *f.MinWounded)
 	}
+	if f.UpdatedSince != nil {
+		add("i.updated_at >= ?", *f.UpdatedSince)
+	}
 	for _, w := range f.Words {
 		// A prefix range: "attack" finds "attacks" and "attackers". The upper
 		// bound is the word followed by the highest code point.
@@ -93,7 +99,7 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 			args = append(args, c.ID)
 		} else {
 			var v any = c.Value
-			if col != "occurred_on" {
+			if col == "killed" || col == "wounded" {
 				n, _ := strconv.Atoi(c.Value)
 				v = n
 			}
@@ -118,6 +124,8 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 		switch col {
 		case "occurred_on":
 			next.Value = last.OccurredOn
+		case "updated_at":
+			next.Value = last.Updated
 		case "killed":
 			next.Value = strconv.Itoa(last.Killed)
 		case "wounded":

@@ -6,16 +6,19 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -33,8 +36,11 @@ var sqliteMigrations embed.FS
 // instead of failing with "database is locked") and reads through a pool of
 // their own that WAL lets run beside the writer.
 type Store struct {
-	w, r *gorm.DB
-	now  func() time.Time
+	file   string // the database path, URI-escaped
+	w, r   *gorm.DB
+	now    func() time.Time
+	keyUse sync.Map       // key id -> when its use was last recorded
+	bg     sync.WaitGroup // background writes, finished before Close
 }
 
 // Option changes how Open sets up the Store.
@@ -94,7 +100,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: func() time.Time { return cfg.now().UTC() }}
+	s := &Store{file: file, w: w, now: func() time.Time { return cfg.now().UTC() }}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		return nil, err
@@ -139,6 +145,7 @@ func sqliteFile(dsn string) (string, error) {
 // Close closes the reader pool, then the writer, whose last close
 // checkpoints the WAL into the main file.
 func (s *Store) Close() error {
+	s.bg.Wait()
 	var errs []error
 	if s.r != nil {
 		if db, err := s.r.DB(); err == nil {
@@ -156,6 +163,24 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Backup writes a consistent copy of the live database to path with
+// VACUUM INTO: a snapshot as of one moment, compacted, while readers and
+// writers go on. path must not exist.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists already; backup does not overwrite", path)
+	}
+	// A connection of its own: the readers are query-only, which VACUUM INTO
+	// refuses, and the writer must stay free for writes meanwhile.
+	db, err := sql.Open("sqlite3", "file:"+s.file+"?_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "VACUUM INTO ?", path)
+	return err
 }
 
 // Now is the store's clock.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -88,5 +89,44 @@ func TestServeLoadsSeedOnceAndStopsCleanly(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("server did not stop")
 		}
+	}
+}
+
+func TestGenImportExportBackup(t *testing.T) {
+	dir := t.TempDir()
+	gen1, _, code := runCLI(t, "gen", "--n", "300", "--seed", "5")
+	gen2, _, _ := runCLI(t, "gen", "--n", "300", "--seed", "5")
+	if code != 0 || gen1 != gen2 || strings.Count(gen1, "\n") < 301 {
+		t.Fatalf("gen is not deterministic or short: exit %d, %d lines", code, strings.Count(gen1, "\n"))
+	}
+	file := filepath.Join(dir, "g.csv")
+	if err := os.WriteFile(file, []byte(gen1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "a.db")
+	if _, errOut, code := runCLI(t, "import", "--db", db, file); code != 0 || !strings.Contains(errOut, "300 created") {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "import", "--db", db, file); code == 0 || !strings.Contains(errOut, "is held by incident") {
+		t.Errorf("re-import with on-conflict fail: exit %d: %.300s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "import", "--db", db, "--on-conflict", "skip", file); code != 0 || !strings.Contains(errOut, "300 skipped") {
+		t.Errorf("re-import with skip: exit %d: %s", code, errOut)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if _, errOut, code := runCLI(t, "backup", "--db", db, backup); code != 0 {
+		t.Fatalf("backup: %s", errOut)
+	}
+	if _, _, code := runCLI(t, "backup", "--db", db, backup); code == 0 {
+		t.Error("backup overwrote an existing file")
+	}
+	a, _, _ := runCLI(t, "export", "--db", db, "--region", "mopti")
+	b, _, _ := runCLI(t, "export", "--db", backup, "--region", "mopti")
+	if a != b || strings.Count(a, "\n") < 10 {
+		t.Errorf("backup differs from the original (%d vs %d bytes)", len(a), len(b))
+	}
+	rep, _, code := runCLI(t, "report", "--db", backup, "--group-by", "year", "--format", "json")
+	if code != 0 || !strings.Contains(rep, `"totals":{"incidents":300`) {
+		t.Errorf("report on the backup: %s", rep)
 	}
 }

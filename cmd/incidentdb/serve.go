@@ -29,6 +29,10 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "seed", Usage: "JSON array of incidents to load when the database holds none", Sources: cli.EnvVars("INCIDENTDB_SEED")},
 			&cli.StringFlag{Name: "sync", Value: "normal", Usage: "normal: an answered write survives a crash of the process; full: also a power cut, at the cost of write speed",
 				Sources: cli.EnvVars("INCIDENTDB_SYNC")},
+			&cli.Float64Flag{Name: "rate-limit", Value: 50, Usage: "requests per second per client (key, or address without one); 0 turns it off",
+				Sources: cli.EnvVars("INCIDENTDB_RATE_LIMIT")},
+			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "requests a client may make at once above the rate", Sources: cli.EnvVars("INCIDENTDB_RATE_BURST")},
+			&cli.BoolFlag{Name: "rate-limit-loopback", Usage: "limit clients on 127.0.0.1 and ::1 too", Sources: cli.EnvVars("INCIDENTDB_RATE_LIMIT_LOOPBACK")},
 			&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "how long in-flight requests may run after SIGTERM",
 				Sources: cli.EnvVars("INCIDENTDB_SHUTDOWN_TIMEOUT")},
 		},
@@ -64,7 +68,8 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handlers.New(s, handlers.Config{Private: cmd.Bool("private")}),
+		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), RateLimit: handlers.RateLimit{
+			PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")}}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports are large uploads
 		WriteTimeout:      0,               // exports stream for as long as they need
