@@ -91,6 +91,7 @@ func (a *api) do(tb testing.TB, method, path, key string, body []byte, headers .
 	if err != nil {
 		tb.Fatal(err)
 	}
+	checkContract(tb, req, body, res, b)
 	return response{status: res.StatusCode, header: res.Header, body: b}
 }
 

@@ -82,6 +82,8 @@ func New(db Store, cfg Config) http.Handler {
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	})
 
+	registerDocs(r)
+
 	api := r.Group(BasePath, authenticate(db), rateLimit(cfg.RateLimit))
 	read := require(models.RoleReader)
 	if !cfg.Private {
