@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"incidentdb/models"
 	"incidentdb/store"
@@ -25,6 +26,7 @@ type ExchangeStore interface {
 type exchangeHandlers struct {
 	db        ExchangeStore
 	maxImport int64
+	rows      *prometheus.CounterVec
 }
 
 // DefaultMaxImport bounds an import body; the CLI has no such limit.
@@ -65,7 +67,7 @@ func boolParam(v, name string) (bool, error) {
 // stream runs an export. Once the first byte is out, a failure can only cut
 // the response short; it is logged, and the client sees a truncated file
 // rather than a misleading 200 with a complete-looking one.
-func (h *exchangeHandlers) stream(c *gin.Context, contentType, filename string, f models.Filter,
+func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename string, f models.Filter,
 	write func(*models.Incident) error, flush func() error, finish func() error) {
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
@@ -86,6 +88,7 @@ func (h *exchangeHandlers) stream(c *gin.Context, contentType, filename string, 
 	if err == nil {
 		err = finish()
 	}
+	h.rows.WithLabelValues("export", format).Add(float64(n))
 	if err != nil && c.Request.Context().Err() == nil {
 		// The status line is gone: only the log can know.
 		slog.ErrorContext(c.Request.Context(), "export failed", "path", c.FullPath(), "rows", n, "error", err)
@@ -103,7 +106,7 @@ func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.stream(c, "text/csv; charset=utf-8", "incidents.csv", f, w.Write, w.Flush, w.Flush)
+	h.stream(c, "csv", "text/csv; charset=utf-8", "incidents.csv", f, w.Write, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
@@ -116,7 +119,7 @@ func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.stream(c, "text/csv; charset=utf-8", "casualties.csv", f, w.WriteCasualties, w.Flush, w.Flush)
+	h.stream(c, "casualties-csv", "text/csv; charset=utf-8", "casualties.csv", f, w.WriteCasualties, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
@@ -125,7 +128,7 @@ func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
 		return
 	}
 	w := exchange.NewNDJSONWriter(c.Writer)
-	h.stream(c, "application/x-ndjson", "incidents.ndjson", f, w.Write, w.Flush, w.Flush)
+	h.stream(c, "ndjson", "application/x-ndjson", "incidents.ndjson", f, w.Write, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) incidentsGeoJSON(c *gin.Context) {
@@ -138,7 +141,7 @@ func (h *exchangeHandlers) incidentsGeoJSON(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.stream(c, "application/geo+json", "incidents.geojson", f, w.Write, w.Flush, w.Close)
+	h.stream(c, "geojson", "application/geo+json", "incidents.geojson", f, w.Write, w.Flush, w.Close)
 }
 
 // importFormat is the format parameter, or else what the Content-Type says.
@@ -184,6 +187,9 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 		var res store.ImportResult
 		res, err = h.db.Import(c.Request.Context(), actor(c), r, store.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry})
 		if err == nil {
+			if !res.DryRun {
+				h.rows.WithLabelValues("import", format).Add(float64(res.Created + res.Updated))
+			}
 			c.JSON(http.StatusOK, res)
 			return
 		}

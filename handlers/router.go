@@ -22,6 +22,7 @@ type Store interface {
 	IncidentStore
 	ReportStore
 	ExchangeStore
+	MetricsStore
 	KeyStore
 	Ping(ctx context.Context) error
 }
@@ -36,6 +37,10 @@ type Config struct {
 	MaxImport int64
 	// RateLimit limits requests per client.
 	RateLimit RateLimit
+	// Logger receives one line per request; nil logs nothing.
+	Logger *slog.Logger
+	// Version and Commit label the build in /metrics.
+	Version, Commit string
 }
 
 // BasePath is where the API lives.
@@ -58,7 +63,11 @@ func New(db Store, cfg Config) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.RemoveExtraSlash = true
 	_ = r.SetTrustedProxies(nil)
-	r.Use(recovery(), securityHeaders())
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := newMetrics(db, cfg.Version, cfg.Commit)
+	r.Use(requestID(), accessLog(cfg.Logger), m.observe(), recovery(), securityHeaders())
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, Problem{Type: problemType + string(models.NotFound), Title: "Not Found", Status: 404,
 			Detail: fmt.Sprintf("no such endpoint: %s", c.Request.URL.Path)})
@@ -82,6 +91,7 @@ func New(db Store, cfg Config) http.Handler {
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	})
 
+	r.GET("/metrics", m.handler())
 	registerDocs(r)
 
 	api := r.Group(BasePath, authenticate(db), rateLimit(cfg.RateLimit))
@@ -106,7 +116,7 @@ func New(db Store, cfg Config) http.Handler {
 	get("/incidents/:id/history", read, inc.history)
 	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
 
-	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport}
+	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows}
 	get("/incidents.csv", read, ex.incidentsCSV)
 	get("/incidents.ndjson", read, ex.incidentsNDJSON)
 	get("/incidents.geojson", read, ex.incidentsGeoJSON)

@@ -270,3 +270,10 @@ func internal(op string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// Pools returns the writer and reader connection pools, for metrics.
+func (s *Store) Pools() (writer, reader *sql.DB) {
+	writer, _ = s.w.DB()
+	reader, _ = s.r.DB()
+	return writer, reader
+}

@@ -62,3 +62,11 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// LiveIncidents counts live incidents from the yearly totals: exact, and
+// cheap enough for a metrics scrape at any size.
+func (s *Store) LiveIncidents(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Raw("SELECT coalesce(sum(incidents), 0) FROM totals_year").Scan(&n).Error
+	return n, internal("live incidents", err)
+}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -27,10 +29,7 @@ func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 		t.Skip("builds and kills the real binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "incidentdb")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	db := filepath.Join(dir, "crash.db")
 	out, err := exec.Command(bin, "keys", "create", "--db", db, "--role", "editor", "--name", "crash").Output()
 	if err != nil {
@@ -132,4 +131,97 @@ func waitReady(t *testing.T, base string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatal("server did not become ready")
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// binary builds the command once for the tests that run it for real.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "incidentdb-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "incidentdb")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+// TestSIGTERMLetsASlowExportFinish starts an export that a slow client
+// reads, sends SIGTERM, and checks the export arrives whole and the server
+// exits 0.
+func TestSIGTERMLetsASlowExportFinish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary")
+	}
+	bin := binary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "slow.db")
+	data, err := exec.Command(bin, "gen", "--n", "3000", "--seed", "9").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "g.csv")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "import", "--db", db, file).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	addr := freeAddr(t)
+	srv := exec.Command(bin, "serve", "--addr", addr, "--db", db, "--shutdown-timeout", "60s")
+	var logs bytes.Buffer
+	srv.Stderr = &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Process.Kill()
+	waitReady(t, "http://"+addr)
+	res, err := http.Get("http://" + addr + "/api/v1/incidents.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got bytes.Buffer
+	buf := make([]byte, 4096)
+	signalled := false
+	for {
+		n, err := res.Body.Read(buf)
+		got.Write(buf[:n])
+		if !signalled && got.Len() > 0 {
+			if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			signalled = true
+		}
+		if err != nil {
+			break
+		}
+		time.Sleep(2 * time.Millisecond) // a slow reader keeps the request in flight
+	}
+	if !signalled {
+		t.Fatal("no bytes arrived")
+	}
+	recs, err := csv.NewReader(&got).ReadAll()
+	if err != nil || len(recs) != 3001 {
+		t.Errorf("the export was cut short after SIGTERM: %d rows, %v", len(recs), err)
+	}
+	if err := srv.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+		t.Errorf("no clean stop in the log:\n%s", logs.String())
+	}
 }

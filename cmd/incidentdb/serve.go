@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v3"
 
 	"incidentdb/handlers"
@@ -41,7 +43,7 @@ func serveCommand() *cli.Command {
 }
 
 func serve(ctx context.Context, cmd *cli.Command) error {
-	log := slog.New(slog.NewJSONHandler(cmd.Root().ErrWriter, nil))
+	log := newLogger(cmd.Root().ErrWriter)
 	slog.SetDefault(log)
 	var opts []store.Option
 	switch cmd.String("sync") {
@@ -68,8 +70,8 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), RateLimit: handlers.RateLimit{
-			PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")}}),
+		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), Logger: log, Version: version, Commit: commit,
+			RateLimit: handlers.RateLimit{PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")}}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports are large uploads
 		WriteTimeout:      0,               // exports stream for as long as they need
@@ -125,4 +127,13 @@ func loadSeed(ctx context.Context, s *store.Store, path string) error {
 	}
 	slog.Info("loaded seed incidents", "file", path, "count", len(items))
 	return nil
+}
+
+// newLogger writes JSON lines for log collectors, and readable text when a
+// person watches the terminal.
+func newLogger(w io.Writer) *slog.Logger {
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
 }
