@@ -46,8 +46,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	if err := cmd.Run(ctx, args); err != nil {
-		fmt.Fprintln(stderr, "incidentdb:", err)
 		var me *models.Error
+		if errors.As(err, &me) && len(me.Fields) > 0 && me.Fields[0].Line > 0 {
+			// The rows were listed one by one already.
+			fmt.Fprintln(stderr, "incidentdb:", me.Message)
+		} else {
+			fmt.Fprintln(stderr, "incidentdb:", err)
+		}
 		if errors.As(err, &me) && me.Code != models.Internal {
 			return 1
 		}

@@ -178,7 +178,7 @@ func TestSequenceIsPinned(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const want = "f6dfbcb40ebb86f323519132f7d962bf57a5441bcfd2eaf255fefd4838f4ef2b"
+	const want = "dc4356a17337428b50713bd02a5bc6a33816304b8f37469ade91108aae846013"
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("sequence of seed 1 hashes to %s, want %s", got, want)
 	}
