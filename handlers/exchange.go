@@ -20,6 +20,7 @@ import (
 // ExchangeStore is what exports and imports need.
 type ExchangeStore interface {
 	Each(ctx context.Context, f models.Filter, fn func(*models.Incident) error) error
+	EachRow(ctx context.Context, f models.Filter, fn func(*exchange.Row) error) error
 	Import(ctx context.Context, actor string, r exchange.Reader, opts store.ImportOptions) (store.ImportResult, error)
 }
 
@@ -69,14 +70,18 @@ func boolParam(v, name string) (bool, error) {
 // rather than a misleading 200 with a complete-looking one.
 func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename string, f models.Filter,
 	write func(*models.Incident) error, flush func() error, finish func() error) {
+	h.streamRows(c, format, contentType, filename, f, nil, write, flush, finish)
+}
+
+// streamRows is stream for a writer of raw rows (writeRow), or of decoded
+// incidents (write) when writeRow is nil.
+func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filename string, f models.Filter,
+	writeRow func(*exchange.Row) error, write func(*models.Incident) error, flush func() error, finish func() error) {
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Status(http.StatusOK)
 	n := 0
-	err := h.db.Each(c.Request.Context(), f, func(inc *models.Incident) error {
-		if err := write(inc); err != nil {
-			return err
-		}
+	step := func() error {
 		if n++; n%flushEvery == 0 {
 			if err := flush(); err != nil {
 				return err
@@ -84,7 +89,23 @@ func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename 
 			c.Writer.Flush()
 		}
 		return nil
-	})
+	}
+	var err error
+	if writeRow != nil {
+		err = h.db.EachRow(c.Request.Context(), f, func(r *exchange.Row) error {
+			if err := writeRow(r); err != nil {
+				return err
+			}
+			return step()
+		})
+	} else {
+		err = h.db.Each(c.Request.Context(), f, func(inc *models.Incident) error {
+			if err := write(inc); err != nil {
+				return err
+			}
+			return step()
+		})
+	}
 	if err == nil {
 		err = finish()
 	}
@@ -106,7 +127,7 @@ func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.stream(c, "csv", "text/csv; charset=utf-8", "incidents.csv", f, w.Write, w.Flush, w.Flush)
+	h.streamRows(c, "csv", "text/csv; charset=utf-8", "incidents.csv", f, w.WriteRow, nil, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {

@@ -66,7 +66,7 @@ func BenchmarkExportCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := s.Each(context.Background(), models.Filter{}, w.Write); err != nil {
+		if err := s.EachRow(context.Background(), models.Filter{}, w.WriteRow); err != nil {
 			b.Fatal(err)
 		}
 		w.Flush()

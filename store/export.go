@@ -7,42 +7,65 @@ import (
 	"gorm.io/gorm"
 
 	"incidentdb/models"
+	"incidentdb/store/exchange"
 )
 
 // exportChunk is how many incidents are read per query: enough to amortise
-// the child-table queries, few enough that memory stays flat.
+// the query, few enough that memory stays flat.
 const exportChunk = 2000
 
-// Each calls fn for every live incident matching f, in id order, with its
-// casualty lines and sources, reading chunk by chunk inside one read
-// transaction: the export is a consistent snapshot and its memory does not
-// grow with the result. fn must not keep the incident.
+// Each calls fn for every live incident matching f, in id order, reading
+// chunk by chunk inside one read transaction: the export is a consistent
+// snapshot and its memory does not grow with the result. fn must not keep
+// the incident.
 func (s *Store) Each(ctx context.Context, f models.Filter, fn func(*models.Incident) error) error {
+	return s.each(ctx, f, func(r *incidentRow) error {
+		inc := fromRow(*r)
+		return fn(&inc)
+	})
+}
+
+// EachRow is Each for writers that can use the casualty lines and sources
+// as the JSON the row holds, without decoding them: the CSV export.
+func (s *Store) EachRow(ctx context.Context, f models.Filter, fn func(*exchange.Row) error) error {
+	var row exchange.Row
+	return s.each(ctx, f, func(r *incidentRow) error {
+		cas, src := r.Casualties, r.Sources
+		r.Casualties, r.Sources = "", ""
+		row.Incident = fromRow(*r)
+		row.CasualtiesJSON, row.SourcesJSON = cas, src
+		return fn(&row)
+	})
+}
+
+func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow) error) error {
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cond, args := where(f)
-		q := "SELECT i.* FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
+		q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
-		rows := make([]incidentRow, 0, exportChunk)
 		for {
-			rows = rows[:0]
-			if err := tx.Raw(q, append(args, after, exportChunk)...).Scan(&rows).Error; err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				return nil
-			}
-			items, err := withChildren(tx, rows)
+			rows, err := tx.Raw(q, append(args, after, exportChunk)...).Rows()
 			if err != nil {
 				return err
 			}
-			for i := range items {
-				if err := fn(&items[i]); err != nil {
+			n := 0
+			var r incidentRow
+			for rows.Next() {
+				if err := scanIncident(rows, &r); err != nil {
+					rows.Close()
+					return err
+				}
+				n++
+				after = r.ID
+				if err := fn(&r); err != nil {
+					rows.Close()
 					return err
 				}
 			}
-			after = rows[len(rows)-1].ID
-			if len(rows) < exportChunk {
-				return nil
+			err = rows.Err()
+			rows.Close()
+			if err != nil || n < exportChunk {
+				return err
 			}
 		}
 	}, &sql.TxOptions{ReadOnly: true})

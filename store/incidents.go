@@ -67,12 +67,12 @@ func (s *Store) GetIncident(ctx context.Context, id int64) (models.Incident, err
 }
 
 func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
-	var rows []incidentRow
-	q := tx.Where("id = ?", id)
+	q := "SELECT " + incidentColumns + " FROM incidents i WHERE i.id = ?"
 	if !withDeleted {
-		q = q.Where("deleted_at IS NULL")
+		q += " AND i.deleted_at IS NULL"
 	}
-	if err := q.Limit(1).Find(&rows).Error; err != nil {
+	rows, err := queryIncidents(tx, q, id)
+	if err != nil {
 		return models.Incident{}, err
 	}
 	if len(rows) == 0 {
@@ -300,37 +300,12 @@ func writeChildren(tx *gorm.DB, inc *models.Incident) error {
 	return nil
 }
 
-// withChildren fills casualty lines and sources for a page of rows with one
-// query per child table, never one per incident.
-func withChildren(tx *gorm.DB, rows []incidentRow) ([]models.Incident, error) {
+// withChildren turns rows into incidents. The lists are on the row, so no
+// child table is read.
+func withChildren(_ *gorm.DB, rows []incidentRow) ([]models.Incident, error) {
 	out := make([]models.Incident, len(rows))
-	index := make(map[int64]int, len(rows))
-	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = fromRow(r)
-		index[r.ID] = i
-		ids[i] = r.ID
-	}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	var cas []casualtyRow
-	if err := tx.Where("incident_id IN ?", ids).Order("incident_id, position").Find(&cas).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range cas {
-		inc := &out[index[c.IncidentID]]
-		inc.Casualties = append(inc.Casualties, models.Casualty{Group: models.Group(c.Group), Force: c.Force,
-			Nationality: c.Nationality, Killed: c.Killed, Wounded: c.Wounded})
-	}
-	var srcs []sourceRow
-	if err := tx.Where("incident_id IN ?", ids).Order("incident_id, position").Find(&srcs).Error; err != nil {
-		return nil, err
-	}
-	for _, src := range srcs {
-		inc := &out[index[src.IncidentID]]
-		inc.Sources = append(inc.Sources, models.Source{Title: src.Title, Publisher: src.Publisher, URL: src.URL,
-			PublishedOn: src.PublishedOn, Language: src.Language})
 	}
 	return out, nil
 }

@@ -53,8 +53,9 @@ func newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error) {
 		sql string
 	}{
 		{&ins.incident, `INSERT INTO incidents (external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
-			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`},
+			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources,
+			created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`},
 		{&ins.lookup, `SELECT id FROM incidents WHERE external_id = ?`},
 		{&ins.revis, `INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes) VALUES (?, 1, 'create', ?, ?, '[]')`},
 	} {
@@ -136,7 +137,8 @@ func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	created := formatTime(inc.CreatedAt)
 	res, err := ins.incident.ExecContext(ctx, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
 		inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
-		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries), created, created)
+		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
+		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.external_id") {
 			return gorm.ErrDuplicatedKey

@@ -111,9 +111,9 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 	if col != "id" {
 		order = "i." + col + " " + dir + ", " + order
 	}
-	var rows []incidentRow
-	q := "SELECT i.* FROM incidents i WHERE " + cond + " ORDER BY " + order + " LIMIT " + strconv.Itoa(p.Limit+1)
-	if err := db.Raw(q, args...).Scan(&rows).Error; err != nil {
+	q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " ORDER BY " + order + " LIMIT " + strconv.Itoa(p.Limit+1)
+	rows, err := queryIncidents(db, q, args...)
+	if err != nil {
 		return ListResult{}, internal("list incidents", err)
 	}
 	res := ListResult{Total: total}

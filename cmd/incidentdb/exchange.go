@@ -131,6 +131,7 @@ func exportCommand() *cli.Command {
 			out := cmd.Root().Writer
 			opts := exchange.CSVOptions{HXL: cmd.Bool("hxl"), BOM: cmd.Bool("bom")}
 			var write func(*models.Incident) error
+			var writeRow func(*exchange.Row) error
 			var finish func() error
 			switch cmd.String("format") {
 			case "csv":
@@ -138,7 +139,7 @@ func exportCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				write, finish = w.Write, w.Flush
+				writeRow, finish = w.WriteRow, w.Flush
 			case "casualties-csv":
 				w, err := exchange.NewCasualtyCSVWriter(out, opts)
 				if err != nil {
@@ -162,7 +163,12 @@ func exportCommand() *cli.Command {
 				return err
 			}
 			defer s.Close()
-			if err := s.Each(ctx, f, write); err != nil {
+			if writeRow != nil {
+				err = s.EachRow(ctx, f, writeRow)
+			} else {
+				err = s.Each(ctx, f, write)
+			}
+			if err != nil {
 				return err
 			}
 			return finish()

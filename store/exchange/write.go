@@ -70,8 +70,37 @@ func newCSV(w io.Writer, opts CSVOptions, cols []Column) (*CSVWriter, error) {
 	return cw, nil
 }
 
+// Row is an incident as the store reads it for an export: the casualty
+// lines and sources may come as the JSON the database holds, which the CSV
+// writes as it is instead of decoding and encoding it again.
+type Row struct {
+	Incident                    models.Incident
+	CasualtiesJSON, SourcesJSON string // "" means: encode the Incident's lists
+}
+
+// WriteRow writes one row.
+func (cw *CSVWriter) WriteRow(row *Row) error {
+	if err := cw.fill(&row.Incident); err != nil {
+		return err
+	}
+	if row.CasualtiesJSON != "" {
+		cw.rec[16] = row.CasualtiesJSON
+	}
+	if row.SourcesJSON != "" {
+		cw.rec[17] = row.SourcesJSON
+	}
+	return cw.write()
+}
+
 // Write writes one incident.
 func (cw *CSVWriter) Write(inc *models.Incident) error {
+	if err := cw.fill(inc); err != nil {
+		return err
+	}
+	return cw.write()
+}
+
+func (cw *CSVWriter) fill(inc *models.Incident) error {
 	r := cw.rec
 	r[0] = strconv.FormatInt(inc.ID, 10)
 	r[1] = text(inc.ExternalID)
@@ -94,7 +123,7 @@ func (cw *CSVWriter) Write(inc *models.Incident) error {
 	r[18] = inc.CreatedAt.UTC().Format(time.RFC3339Nano)
 	r[19] = inc.UpdatedAt.UTC().Format(time.RFC3339Nano)
 	r[20] = strconv.Itoa(inc.Version)
-	return cw.write()
+	return nil
 }
 
 func (cw *CSVWriter) write() error {
