@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"incidentdb/handlers"
 	"incidentdb/models"
 	"incidentdb/store"
+	"incidentdb/store/storetest"
 )
 
 var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -31,7 +31,7 @@ type api struct {
 // each role.
 func newAPI(tb testing.TB, cfg handlers.Config) *api {
 	tb.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "api.db"),
+	db, err := store.Open(context.Background(), storetest.DSN(tb),
 		store.WithClock(func() time.Time { return fixedNow }))
 	if err != nil {
 		tb.Fatal(err)

@@ -68,6 +68,16 @@ func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow)
 				return err
 			}
 		}
-	}, &sql.TxOptions{ReadOnly: true})
+	}, s.snapshot())
 	return internal("export", err)
+}
+
+// snapshot is the read transaction of an export: one consistent view of
+// the data from the first row to the last. A SQLite read transaction is
+// one already; PostgreSQL needs repeatable read for it.
+func (s *Store) snapshot() *sql.TxOptions {
+	if s.pg {
+		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	return &sql.TxOptions{ReadOnly: true}
 }

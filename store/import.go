@@ -67,8 +67,8 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
 	}
 	errRollback := errors.New("roll back")
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins, err := newInserter(ctx, tx)
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		ins, err := s.newInserter(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 				res.Skipped++
 				return nil
 			case OnConflictUpdate:
-				cur, err := getTx(tx, id, true)
+				cur, err := s.getForWrite(tx, id, true)
 				if err != nil {
 					return err
 				}

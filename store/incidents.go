@@ -18,8 +18,8 @@ import (
 // CreateIncident stores a normalized incident as version 1 with its first
 // revision, and returns it as stored. A taken external_id is a Conflict.
 func (s *Store) CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error) {
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins, err := newInserter(ctx, tx)
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		ins, err := s.newInserter(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -67,10 +67,26 @@ func (s *Store) GetIncident(ctx context.Context, id int64) (models.Incident, err
 }
 
 func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
+	return getRow(tx, id, withDeleted, "")
+}
+
+// getForWrite reads an incident that the transaction is about to change.
+// On PostgreSQL it locks the row, so a concurrent writer waits and then
+// reads the new version instead of failing on a stale one.
+func (s *Store) getForWrite(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
+	lock := ""
+	if s.pg {
+		lock = " FOR UPDATE"
+	}
+	return getRow(tx, id, withDeleted, lock)
+}
+
+func getRow(tx *gorm.DB, id int64, withDeleted bool, lock string) (models.Incident, error) {
 	q := "SELECT " + incidentColumns + " FROM incidents i WHERE i.id = ?"
 	if !withDeleted {
 		q += " AND i.deleted_at IS NULL"
 	}
+	q += lock
 	rows, err := queryIncidents(tx, q, id)
 	if err != nil {
 		return models.Incident{}, err
@@ -95,8 +111,8 @@ func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
 func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want []int,
 	change func(current models.Incident) (models.Incident, error)) (models.Incident, error) {
 	var out models.Incident
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := getTx(tx, id, false)
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		cur, err := s.getForWrite(tx, id, false)
 		if err != nil {
 			return err
 		}
@@ -133,6 +149,13 @@ func (s *Store) updateTx(tx *gorm.DB, actor string, cur, next models.Incident, a
 		}
 		return models.Incident{}, res.Error
 	}
+	if res.RowsAffected != 1 {
+		// Another writer changed it between our read and this write: only
+		// possible where writers run side by side (PostgreSQL).
+		return models.Incident{}, &models.Error{Code: models.Precondition, Current: cur.Version + 1,
+			Message: fmt.Sprintf("incident %d changed while this change was applied: fetch it again", cur.ID),
+			Fields:  []models.FieldError{{Field: "If-Match", Message: "the incident changed meanwhile"}}}
+	}
 	if err := deleteChildren(tx, cur); err != nil {
 		return models.Incident{}, err
 	}
@@ -166,8 +189,8 @@ func checkVersion(cur models.Incident, want []int) error {
 // its history stay, it leaves lists and reports, and the deletion is a
 // revision of its own.
 func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want []int) error {
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := getTx(tx, id, false)
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		cur, err := s.getForWrite(tx, id, false)
 		if err != nil {
 			return err
 		}
@@ -197,8 +220,8 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 // a revision of its own. An incident that is not deleted is a Conflict.
 func (s *Store) RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error) {
 	var out models.Incident
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := getTx(tx, id, true)
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		cur, err := s.getForWrite(tx, id, true)
 		if err != nil {
 			return err
 		}

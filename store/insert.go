@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"incidentdb/models"
@@ -23,8 +25,9 @@ type inserter struct {
 	// multi holds multi-row INSERTs by table and row count: one statement
 	// step per child table per incident instead of one per row, which
 	// matters most for the thirty-odd words of a summary.
-	multi map[multiKey]*sql.Stmt
-	args  []any
+	multi  map[multiKey]*sql.Stmt
+	args   []any
+	rebind func(string) string
 	// totals collects the report totals of the incidents inserted, to be
 	// added in one upsert per key at flush instead of two per incident.
 	totals map[totalsKey]Counts
@@ -42,12 +45,12 @@ func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
 	return t, nil
 }
 
-func newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error) {
+func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error) {
 	t, err := sqlTx(tx)
 	if err != nil {
 		return nil, err
 	}
-	ins := &inserter{ctx: ctx, tx: t, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
+	ins := &inserter{ctx: ctx, tx: t, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
@@ -55,11 +58,11 @@ func newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error) {
 		{&ins.incident, `INSERT INTO incidents (external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
 			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources,
 			created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`},
 		{&ins.lookup, `SELECT id FROM incidents WHERE external_id = ?`},
 		{&ins.revis, `INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes) VALUES (?, 1, 'create', ?, ?, '[]')`},
 	} {
-		if *p.dst, err = t.PrepareContext(ctx, p.sql); err != nil {
+		if *p.dst, err = t.PrepareContext(ctx, s.rebind(p.sql)); err != nil {
 			ins.close()
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
@@ -106,7 +109,7 @@ func (ins *inserter) insertRows(table string, cols int, values []any) error {
 			row := "(" + strings.Repeat("?, ", cols-1) + "?)"
 			q := "INSERT INTO " + table + " VALUES " + strings.Repeat(row+", ", n-1) + row
 			var err error
-			if st, err = ins.tx.PrepareContext(ins.ctx, q); err != nil {
+			if st, err = ins.tx.PrepareContext(ins.ctx, ins.rebind(q)); err != nil {
 				return err
 			}
 			ins.multi[k] = st
@@ -135,17 +138,14 @@ func (ins *inserter) existing(externalID string) (int64, error) {
 func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	ctx := ins.ctx
 	created := formatTime(inc.CreatedAt)
-	res, err := ins.incident.ExecContext(ctx, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
+	err := ins.incident.QueryRowContext(ctx, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
 		inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
 		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
-		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created)
+		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created).Scan(&inc.ID)
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.external_id") {
+		if isUniqueViolation(err) {
 			return gorm.ErrDuplicatedKey
 		}
-		return err
-	}
-	if inc.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
 	inc.Version = 1
@@ -206,13 +206,24 @@ func (ins *inserter) addTotals(inc *models.Incident) {
 
 // flush adds the collected totals and marks the data changed.
 func (ins *inserter) flush(tx *gorm.DB) error {
-	for k, c := range ins.totals {
+	// A fixed order: two writers updating the same rows in different orders
+	// deadlock on PostgreSQL.
+	keys := make([]totalsKey, 0, len(ins.totals))
+	for k := range ins.totals {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b totalsKey) int {
+		return strings.Compare(a.table+"|"+a.period+"|"+a.regionKey+"|"+a.country+"|"+a.missionKey+"|"+a.typ,
+			b.table+"|"+b.period+"|"+b.regionKey+"|"+b.country+"|"+b.missionKey+"|"+b.typ)
+	})
+	for _, k := range keys {
+		c := ins.totals[k]
 		err := tx.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
-				incidents = incidents + excluded.incidents,
-				killed = killed + excluded.killed,
-				wounded = wounded + excluded.wounded`,
+				incidents = `+k.table+`.incidents + excluded.incidents,
+				killed = `+k.table+`.killed + excluded.killed,
+				wounded = `+k.table+`.wounded + excluded.wounded`,
 			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, c.Incidents, c.Killed, c.Wounded).Error
 		if err != nil {
 			return err
@@ -220,4 +231,14 @@ func (ins *inserter) flush(tx *gorm.DB) error {
 	}
 	ins.totals = map[totalsKey]Counts{}
 	return bumpGeneration(tx)
+}
+
+// isUniqueViolation recognises a unique-constraint failure from either
+// engine on statements that bypass GORM's error translation.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

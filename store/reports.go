@@ -146,14 +146,14 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		keys = append(keys, cols[d].key)
 		labels = append(labels, cols[d].label)
 	}
-	q := "SELECT " + strings.Join(labels, ", ") + ", sum(t.incidents), sum(t.killed), sum(t.wounded) FROM " + table +
+	q := "SELECT " + strings.Join(labels, ", ") + ", CAST(sum(t.incidents) AS BIGINT), CAST(sum(t.killed) AS BIGINT), CAST(sum(t.wounded) AS BIGINT) FROM " + table +
 		" t WHERE " + where + " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(t.incidents) > 0"
 	rep := Report{Source: table}
 	var err error
 	if rep.Rows, err = scanReport(tx, q, args, dims); err != nil {
 		return rep, err
 	}
-	err = tx.Raw("SELECT coalesce(sum(t.incidents), 0), coalesce(sum(t.killed), 0), coalesce(sum(t.wounded), 0) FROM "+table+" t WHERE "+where, args...).
+	err = tx.Raw("SELECT CAST(coalesce(sum(t.incidents), 0) AS BIGINT), CAST(coalesce(sum(t.killed), 0) AS BIGINT), CAST(coalesce(sum(t.wounded), 0) AS BIGINT) FROM "+table+" t WHERE "+where, args...).
 		Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
 	return rep, err
 }

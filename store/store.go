@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -28,15 +30,16 @@ import (
 	"incidentdb/models"
 )
 
-//go:embed migrations/sqlite/*.sql
-var sqliteMigrations embed.FS
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
 
 // Store is the one handle on the database. SQLite allows one writer at a
 // time, so writes go through a single-connection pool (they queue in Go
 // instead of failing with "database is locked") and reads through a pool of
 // their own that WAL lets run beside the writer.
 type Store struct {
-	file   string // the database path, URI-escaped
+	pg     bool   // PostgreSQL rather than SQLite
+	file   string // the SQLite database path, URI-escaped
 	w, r   *gorm.DB
 	now    func() time.Time
 	keyUse sync.Map       // key id -> when its use was last recorded
@@ -69,6 +72,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, cfg)
+	}
 	file, err := sqliteFile(dsn)
 	if err != nil {
 		return nil, err
@@ -78,14 +84,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		sync = "FULL"
 	}
 	common := "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=1&_synchronous=" + sync
-	gcfg := func() *gorm.Config {
-		return &gorm.Config{
-			Logger:                 logger.Discard,
-			TranslateError:         true,
-			SkipDefaultTransaction: true,
-			NowFunc:                func() time.Time { return cfg.now().UTC() },
-		}
-	}
+	gcfg := cfg.gorm
 	// A larger page cache for the writer: index inserts land all over the
 	// word and child indexes, and the default 2 MB thrashes at a million
 	// incidents.
@@ -122,15 +121,53 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+func (cfg config) gorm() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return cfg.now().UTC() },
+	}
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres opens one pool for reads and writes: PostgreSQL runs
+// writers side by side, and the store guards each read-then-write with a
+// row lock and a version check.
+func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(16)
+	sqlDB.SetMaxIdleConns(16)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{pg: true, w: db, r: db, now: func() time.Time { return cfg.now().UTC() }}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("reach PostgreSQL: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // sqliteFile accepts "incidents.db", "/abs/path.db" or "file:path.db?..."
 // and returns the path; query options of our own are not accepted, because
 // the pragmas are policy set here.
 func sqliteFile(dsn string) (string, error) {
 	if dsn == "" {
 		return "", errors.New("no database given")
-	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return "", errors.New("PostgreSQL is not supported yet; give a SQLite file path")
 	}
 	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
 		p, _, _ := strings.Cut(rest, "?")
@@ -147,6 +184,12 @@ func sqliteFile(dsn string) (string, error) {
 func (s *Store) Close() error {
 	s.bg.Wait()
 	var errs []error
+	if s.pg {
+		if db, err := s.w.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+		return errors.Join(errs...)
+	}
 	if s.r != nil {
 		if db, err := s.r.DB(); err == nil {
 			errs = append(errs, db.Close())
@@ -169,6 +212,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // VACUUM INTO: a snapshot as of one moment, compacted, while readers and
 // writers go on. path must not exist.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.pg {
+		return errors.New("backup copies SQLite databases; for PostgreSQL use pg_dump")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s exists already; backup does not overwrite", path)
 	}
@@ -222,7 +268,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`).Error; err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	list, err := loadMigrations(sqliteMigrations, "migrations/sqlite")
+	dir := "migrations/sqlite"
+	if s.pg {
+		dir = "migrations/postgres"
+		// Two servers starting at once must not both migrate.
+		if err := db.Exec("SELECT pg_advisory_lock(728091)").Error; err != nil {
+			return err
+		}
+		defer db.Exec("SELECT pg_advisory_unlock(728091)")
+	}
+	list, err := loadMigrations(migrations, dir)
 	if err != nil {
 		return err
 	}
@@ -271,9 +326,53 @@ func internal(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// Pools returns the writer and reader connection pools, for metrics.
+// Pools returns the writer and reader connection pools, for metrics; on
+// PostgreSQL they are one pool, returned as the writer.
 func (s *Store) Pools() (writer, reader *sql.DB) {
 	writer, _ = s.w.DB()
-	reader, _ = s.r.DB()
+	if !s.pg {
+		reader, _ = s.r.DB()
+	}
 	return writer, reader
+}
+
+// rebind turns ? placeholders into PostgreSQL's $1, $2... for statements
+// prepared on database/sql directly (GORM rebinds its own).
+func (s *Store) rebind(q string) string {
+	if !s.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// writeTx runs fn in a write transaction. On PostgreSQL, where writers run
+// side by side, a transaction that lost a serialisation conflict or a
+// deadlock is rolled back and run again, a few times, before giving up.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.w.WithContext(ctx).Transaction(fn)
+		if !s.pg || attempt >= 8 || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(1+attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }

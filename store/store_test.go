@@ -2,12 +2,12 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"incidentdb/models"
 	"incidentdb/store"
+	"incidentdb/store/storetest"
 )
 
 var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -15,7 +15,7 @@ var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 // mustOpen opens a fresh database file in a temp dir with a fixed clock.
 func mustOpen(tb testing.TB) *store.Store {
 	tb.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"),
+	s, err := store.Open(context.Background(), storetest.DSN(tb),
 		store.WithClock(func() time.Time { return fixedNow }))
 	if err != nil {
 		tb.Fatal(err)
@@ -153,7 +153,7 @@ func TestExternalIDIsUnique(t *testing.T) {
 }
 
 func TestMigrationsAreRecordedAndRerunSafely(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.db")
+	path := storetest.DSN(t)
 	for range 2 {
 		s, err := store.Open(context.Background(), path)
 		if err != nil {

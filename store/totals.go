@@ -23,9 +23,9 @@ func applyTotals(tx *gorm.DB, inc *models.Incident, sign int) error {
 		err := tx.Exec(`INSERT INTO `+t.name+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
-				incidents = incidents + excluded.incidents,
-				killed = killed + excluded.killed,
-				wounded = wounded + excluded.wounded`,
+				incidents = `+t.name+`.incidents + excluded.incidents,
+				killed = `+t.name+`.killed + excluded.killed,
+				wounded = `+t.name+`.wounded + excluded.wounded`,
 			period, regionKey, region, country, missionKey, mission, string(inc.Type),
 			sign, sign*inc.Killed, sign*inc.Wounded).Error
 		if err != nil {
@@ -67,6 +67,6 @@ func deref(s *string) string {
 // cheap enough for a metrics scrape at any size.
 func (s *Store) LiveIncidents(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Raw("SELECT coalesce(sum(incidents), 0) FROM totals_year").Scan(&n).Error
+	err := s.r.WithContext(ctx).Raw("SELECT CAST(coalesce(sum(incidents), 0) AS BIGINT) FROM totals_year").Scan(&n).Error
 	return n, internal("live incidents", err)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"incidentdb/store/storetest"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
@@ -22,7 +24,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 }
 
 func TestKeysCreatePrintsOnlyTheKeyAndListNeverShowsIt(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "k.db")
+	db := storetest.DSN(t)
 	out, _, code := runCLI(t, "keys", "create", "--db", db, "--role", "editor", "--name", "me")
 	if code != 0 || !regexp.MustCompile(`^idb_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
 		t.Fatalf("keys create: exit %d, stdout %q", code, out)
@@ -54,7 +56,7 @@ func freeAddr(t *testing.T) string {
 }
 
 func TestServeLoadsSeedOnceAndStopsCleanly(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "s.db")
+	db := storetest.DSN(t)
 	for round := range 2 {
 		addr := freeAddr(t)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -93,6 +95,7 @@ func TestServeLoadsSeedOnceAndStopsCleanly(t *testing.T) {
 }
 
 func TestGenImportExportBackup(t *testing.T) {
+	storetest.SkipOnPostgres(t, "backup copies SQLite files")
 	dir := t.TempDir()
 	gen1, _, code := runCLI(t, "gen", "--n", "300", "--seed", "5")
 	gen2, _, _ := runCLI(t, "gen", "--n", "300", "--seed", "5")
