@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Version:   version + " (" + commit + ")",
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Commands:  []*cli.Command{serveCommand(), keysCommand(), reportCommand(), importCommand(), exportCommand(), genCommand(), backupCommand()},
+		Commands:  []*cli.Command{serveCommand(), keysCommand(), reportCommand(), importCommand(), exportCommand(), genCommand(), backupCommand(), migrateCommand()},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {
 			// errors are printed once, below
 		},

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// copyTables lists every table with its columns, parents before children,
+// in the order CopyTo writes them.
+var copyTables = []struct{ name, columns string }{
+	{"incidents", "id, external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key, locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources, created_at, updated_at, deleted_at, version"},
+	{"casualties", "incident_id, position, grp, force, force_key, nationality, killed, wounded"},
+	{"incident_forces", "incident_id, position, name, name_key"},
+	{"incident_countries", "incident_id, position, code"},
+	{"sources", "incident_id, position, title, publisher, url, published_on, language"},
+	{"incident_words", "word, incident_id"},
+	{"revisions", "id, incident_id, version, action, actor, changed_at, changes"},
+	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
+	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
+	{"totals_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
+}
+
+// CopyTo copies everything this database holds (incidents with their ids,
+// every revision, keys, report totals) into dst, which must hold no
+// incidents and no keys, in one transaction on dst. It is how a database
+// moves between SQLite and PostgreSQL without losing its history.
+// progress, when set, is called with each table's name and row count.
+func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table string, rows int64)) error {
+	var n int64
+	if err := dst.r.WithContext(ctx).Raw("SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM api_keys)").Scan(&n).Error; err != nil {
+		return internal("copy", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("the target database is not empty (%d incidents and keys); copy into a new one", n)
+	}
+	src, _ := s.Pools()
+	if !s.pg {
+		_, src = s.Pools()
+	}
+	return dst.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		out, err := sqlTx(tx)
+		if err != nil {
+			return err
+		}
+		// The source is read in one snapshot, so the copy is consistent even
+		// while the source keeps serving.
+		in, err := src.BeginTx(ctx, s.snapshot())
+		if err != nil {
+			return err
+		}
+		defer in.Rollback()
+		for _, t := range copyTables {
+			rows, err := copyTable(ctx, in, out, dst, t.name, t.columns)
+			if err != nil {
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+			if progress != nil {
+				progress(t.name, rows)
+			}
+		}
+		if err := tx.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error; err != nil {
+			return err
+		}
+		if dst.pg {
+			// Identity columns do not follow explicit ids: move them past
+			// the copied ones, or the next create would collide.
+			for _, t := range []string{"incidents", "revisions", "api_keys"} {
+				if err := tx.Exec("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), coalesce((SELECT max(id) FROM " + t + "), 0) + 1, false)").Error; err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, columns string) (int64, error) {
+	rows, err := in.QueryContext(ctx, "SELECT "+columns+" FROM "+table)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	ncol := len(strings.Split(columns, ","))
+	const batch = 200
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	flush := func(vals []any) error {
+		n := len(vals) / ncol
+		st, ok := stmts[n]
+		if !ok {
+			row := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + ")"
+			q := "INSERT INTO " + table + " (" + columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+			var err error
+			if st, err = out.PrepareContext(ctx, dst.rebind(q)); err != nil {
+				return err
+			}
+			stmts[n] = st
+		}
+		_, err := st.ExecContext(ctx, vals...)
+		return err
+	}
+	var total int64
+	vals := make([]any, 0, batch*ncol)
+	for rows.Next() {
+		cells := make([]any, ncol)
+		ptrs := make([]any, ncol)
+		for i := range cells {
+			ptrs[i] = &cells[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return total, err
+		}
+		for i, c := range cells {
+			if b, ok := c.([]byte); ok {
+				cells[i] = string(b) // text comes back as bytes from SQLite
+			}
+		}
+		vals = append(vals, cells...)
+		total++
+		if len(vals) == batch*ncol {
+			if err := flush(vals); err != nil {
+				return total, err
+			}
+			vals = vals[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return total, err
+	}
+	if len(vals) > 0 {
+		return total, flush(vals)
+	}
+	return total, nil
+}
