@@ -38,8 +38,10 @@ import (
 //     acledEventTypes; unknown when neither is known.
 //   - country is the code of the country name, or of iso3 (or the numeric
 //     iso) when the name is not known; region is admin1 in the gazetteer's
-//     spelling ("Menaka" becomes "Ménaka"). A name the gazetteer does not
-//     know is passed on unchanged, so that validation reports it by field.
+//     spelling ("Menaka" becomes "Ménaka"). An admin1 that the gazetteer
+//     does not know for a country it covers leaves region empty and is
+//     kept after the location ("Nowhere, Atlantis"): one spelling we lack
+//     must not stop the import of a whole file, nor lose what it says.
 //   - locality is location; latitude and longitude are copied.
 //   - forces are the actors of every row (actor1, assoc_actor_1, actor2,
 //     assoc_actor_2; the assoc columns hold several, separated by ";"),
@@ -360,12 +362,19 @@ func parseACLEDRow(src *csvSource, rec []string, line int) acledRow {
 	}
 
 	row.region = get("admin1")
+	row.locality = get("location")
 	if row.region != "" && ok {
 		if r, found := gazetteer.LookupRegion(code, row.region); found {
 			row.region = r.Name
+		} else if gazetteer.Covers(code) {
+			if row.locality == "" {
+				row.locality = row.region
+			} else {
+				row.locality += ", " + row.region
+			}
+			row.region = ""
 		}
 	}
-	row.locality = get("location")
 	row.lat = floatCell(&fe, "latitude", nonEmpty(get("latitude")))
 	row.lon = floatCell(&fe, "longitude", nonEmpty(get("longitude")))
 
