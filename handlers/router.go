@@ -79,7 +79,7 @@ func New(db Store, cfg Config) http.Handler {
 
 	r.HEAD("/healthz", func(c *gin.Context) { c.Status(http.StatusOK) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", func(c *gin.Context) {
+	readyz := func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
@@ -89,9 +89,12 @@ func New(db Store, cfg Config) http.Handler {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
-	})
+	}
+	r.GET("/readyz", readyz)
+	r.HEAD("/readyz", readyz)
 
 	r.GET("/metrics", m.handler())
+	r.HEAD("/metrics", m.handler())
 	registerDocs(r)
 
 	api := r.Group(BasePath, authenticate(db), rateLimit(cfg.RateLimit))

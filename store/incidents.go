@@ -386,7 +386,7 @@ func diff(old, next *models.Incident) []Change {
 	}
 	// Field order follows the JSON document, which is what a reader expects.
 	order := fieldOrder()
-	var out []Change
+	out := []Change{}
 	for _, k := range order {
 		if !contains(keys, k) {
 			continue

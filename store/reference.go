@@ -57,7 +57,7 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 		}
 		extra = append(extra, rc)
 	}
-	var out []RegionCount
+	out := []RegionCount{}
 	for _, reg := range gazetteer.Regions(country) {
 		rc := RegionCount{Country: &reg.Country, Name: &reg.Name, Incidents: counts[key{reg.Country, reg.Name}]}
 		if reg.Code != "" {

@@ -54,8 +54,10 @@ var baseDims = map[models.Dimension]dimSQL{
 	"type":                 {key: "i.type", label: "i.type"},
 	"year":                 {key: "substr(i.occurred_on, 1, 4)", label: "substr(i.occurred_on, 1, 4)"},
 	"month":                {key: "substr(i.occurred_on, 1, 7)", label: "substr(i.occurred_on, 1, 7)"},
-	"force":                {key: "f.name_key", label: "min(f.name)", join: "JOIN incident_forces f ON f.incident_id = i.id"},
-	"contributing_country": {key: "cc.code", label: "cc.code", join: "JOIN incident_countries cc ON cc.incident_id = i.id"},
+	// LEFT JOINs: an incident with no force or no contributing country is a
+	// null row, never dropped.
+	"force":                {key: "f.name_key", label: "min(f.name)", join: "LEFT JOIN incident_forces f ON f.incident_id = i.id"},
+	"contributing_country": {key: "cc.code", label: "cc.code", join: "LEFT JOIN incident_countries cc ON cc.incident_id = i.id"},
 	"group":                {key: "c.grp", label: "c.grp"},
 	"nationality":          {key: "c.nationality", label: "c.nationality"},
 }

@@ -132,9 +132,15 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 					for _, x := range inc.Forces {
 						vs = append(vs, x)
 					}
+					if len(vs) == 0 {
+						vs = []any{nil}
+					}
 				case "contributing_country":
 					for _, x := range inc.ContributingCountries {
 						vs = append(vs, x)
+					}
+					if len(vs) == 0 {
+						vs = []any{nil}
 					}
 				case "group":
 					vs = []any{string(line.Group)}
