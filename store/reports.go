@@ -48,12 +48,12 @@ type dimSQL struct {
 }
 
 var baseDims = map[models.Dimension]dimSQL{
-	"region":               {key: "i.region_key", label: "min(i.region)"},
-	"country":              {key: "i.country", label: "i.country"},
-	"mission":              {key: "i.mission_key", label: "min(i.mission)"},
-	"type":                 {key: "i.type", label: "i.type"},
-	"year":                 {key: "substr(i.occurred_on, 1, 4)", label: "substr(i.occurred_on, 1, 4)"},
-	"month":                {key: "substr(i.occurred_on, 1, 7)", label: "substr(i.occurred_on, 1, 7)"},
+	"region":  {key: "i.region_key", label: "min(i.region)"},
+	"country": {key: "i.country", label: "i.country"},
+	"mission": {key: "i.mission_key", label: "min(i.mission)"},
+	"type":    {key: "i.type", label: "i.type"},
+	"year":    {key: "substr(i.occurred_on, 1, 4)", label: "substr(i.occurred_on, 1, 4)"},
+	"month":   {key: "substr(i.occurred_on, 1, 7)", label: "substr(i.occurred_on, 1, 7)"},
 	// LEFT JOINs: an incident with no force or no contributing country is a
 	// null row, never dropped.
 	"force":                {key: "f.name_key", label: "min(f.name)", join: "LEFT JOIN incident_forces f ON f.incident_id = i.id"},
