@@ -142,17 +142,8 @@ func (h *incidentHandlers) patch(c *gin.Context) {
 // transaction, against the version it will replace, so a patch never
 // applies to a stale copy.
 func (h *incidentHandlers) update(c *gin.Context, build func([]byte, time.Time) func(models.Incident) (models.Incident, error)) {
-	id, err := pathID(c)
-	if err == nil {
-		err = onlyParams(c)
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	want, err := ifMatch(c)
-	if err != nil {
-		writeError(c, err)
+	id, want, ok := targetVersion(c)
+	if !ok {
 		return
 	}
 	body, err := readBody(c, h.maxBody)
@@ -170,17 +161,8 @@ func (h *incidentHandlers) update(c *gin.Context, build func([]byte, time.Time) 
 }
 
 func (h *incidentHandlers) remove(c *gin.Context) {
-	id, err := pathID(c)
-	if err == nil {
-		err = onlyParams(c)
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	want, err := ifMatch(c)
-	if err != nil {
-		writeError(c, err)
+	id, want, ok := targetVersion(c)
+	if !ok {
 		return
 	}
 	if err := h.db.DeleteIncident(c.Request.Context(), actor(c), id, want); err != nil {
@@ -191,17 +173,8 @@ func (h *incidentHandlers) remove(c *gin.Context) {
 }
 
 func (h *incidentHandlers) restore(c *gin.Context) {
-	id, err := pathID(c)
-	if err == nil {
-		err = onlyParams(c)
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	want, err := ifMatch(c)
-	if err != nil {
-		writeError(c, err)
+	id, want, ok := targetVersion(c)
+	if !ok {
 		return
 	}
 	out, err := h.db.RestoreIncident(c.Request.Context(), actor(c), id, want)
@@ -266,6 +239,25 @@ func (h *incidentHandlers) history(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"incident_id": id, "revisions": revs})
+}
+
+// targetVersion reads what every write to one incident starts with: the id,
+// no query parameters, and the versions If-Match accepts. It answers the
+// error itself and reports whether to go on.
+func targetVersion(c *gin.Context) (int64, []int, bool) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c)
+	}
+	var want []int
+	if err == nil {
+		want, err = ifMatch(c)
+	}
+	if err != nil {
+		writeError(c, err)
+		return 0, nil, false
+	}
+	return id, want, true
 }
 
 func pathID(c *gin.Context) (int64, error) {

@@ -76,10 +76,7 @@ func (m *metrics) observe() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
+		route := routeOf(c)
 		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
 		m.durations.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
 	}
@@ -120,10 +117,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
+		route := routeOf(c)
 		attrs := []slog.Attr{
 			slog.String("method", c.Request.Method), slog.String("route", route), slog.String("path", c.Request.URL.Path),
 			slog.Int("status", c.Writer.Status()), slog.Duration("duration", time.Since(start)),
@@ -139,4 +133,12 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		}
 		log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// routeOf is the route template of the request, or "unmatched".
+func routeOf(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
 }
