@@ -28,6 +28,7 @@ type inserter struct {
 	multi  map[multiKey]*sql.Stmt
 	args   []any
 	rebind func(string) string
+	pg     bool
 	// totals collects the report totals of the incidents inserted, to be
 	// added in one upsert per key at flush instead of two per incident.
 	totals map[totalsKey]Counts
@@ -50,7 +51,14 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 	if err != nil {
 		return nil, err
 	}
-	ins := &inserter{ctx: ctx, tx: t, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
+	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
+	// PostgreSQL's driver has no LastInsertId, so the id comes back with
+	// RETURNING there; SQLite's RETURNING costs several times a plain insert,
+	// so SQLite uses LastInsertId.
+	returning := ""
+	if s.pg {
+		returning = " RETURNING id"
+	}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
@@ -58,7 +66,7 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 		{&ins.incident, `INSERT INTO incidents (external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
 			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources,
 			created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)` + returning},
 		{&ins.lookup, `SELECT id FROM incidents WHERE external_id = ?`},
 		{&ins.revis, `INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes) VALUES (?, 1, 'create', ?, ?, '[]')`},
 	} {
@@ -99,10 +107,13 @@ const (
 // host parameters.
 const maxRowsPerInsert = 64
 
-// insertRows inserts len(values)/cols rows into table, cols values a row.
-func (ins *inserter) insertRows(table string, cols int, values []any) error {
+// insertRows inserts len(values)/cols rows into table, cols values a row,
+// up to perStatement rows a statement. Tables with a foreign key take one
+// row a statement: SQLite checks a multi-row insert's keys several times
+// slower than single rows'.
+func (ins *inserter) insertRows(table string, cols, perStatement int, values []any) error {
 	for len(values) > 0 {
-		n := min(len(values)/cols, maxRowsPerInsert)
+		n := min(len(values)/cols, perStatement)
 		k := multiKey{table, n}
 		st, ok := ins.multi[k]
 		if !ok {
@@ -138,10 +149,19 @@ func (ins *inserter) existing(externalID string) (int64, error) {
 func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	ctx := ins.ctx
 	created := formatTime(inc.CreatedAt)
-	err := ins.incident.QueryRowContext(ctx, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
+	args := []any{inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
 		inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
 		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
-		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created).Scan(&inc.ID)
+		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created}
+	var err error
+	if ins.pg {
+		err = ins.incident.QueryRowContext(ctx, args...).Scan(&inc.ID)
+	} else {
+		var res sql.Result
+		if res, err = ins.incident.ExecContext(ctx, args...); err == nil {
+			inc.ID, err = res.LastInsertId()
+		}
+	}
 	if err != nil {
 		if isUniqueViolation(err) {
 			return gorm.ErrDuplicatedKey
@@ -153,35 +173,35 @@ func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	for i, c := range inc.Casualties {
 		a = append(a, inc.ID, i, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
 	}
-	if err := ins.insertRows(casualtiesInsert, 8, a); err != nil {
+	if err := ins.insertRows(casualtiesInsert, 8, 1, a); err != nil {
 		return err
 	}
 	a = a[:0]
 	for i, f := range inc.Forces {
 		a = append(a, inc.ID, i, f, gazetteer.Fold(f))
 	}
-	if err := ins.insertRows(forcesInsert, 4, a); err != nil {
+	if err := ins.insertRows(forcesInsert, 4, 1, a); err != nil {
 		return err
 	}
 	a = a[:0]
 	for i, code := range inc.ContributingCountries {
 		a = append(a, inc.ID, i, code)
 	}
-	if err := ins.insertRows(countriesInsert, 3, a); err != nil {
+	if err := ins.insertRows(countriesInsert, 3, 1, a); err != nil {
 		return err
 	}
 	a = a[:0]
 	for i, s := range inc.Sources {
 		a = append(a, inc.ID, i, s.Title, s.Publisher, s.URL, s.PublishedOn, s.Language)
 	}
-	if err := ins.insertRows(sourcesInsert, 7, a); err != nil {
+	if err := ins.insertRows(sourcesInsert, 7, 1, a); err != nil {
 		return err
 	}
 	a = a[:0]
 	for _, w := range indexedWords(inc) {
 		a = append(a, w, inc.ID)
 	}
-	if err := ins.insertRows(wordsInsert, 2, a); err != nil {
+	if err := ins.insertRows(wordsInsert, 2, maxRowsPerInsert, a); err != nil {
 		return err
 	}
 	ins.args = a[:0]
