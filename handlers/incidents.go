@@ -294,13 +294,17 @@ func ifMatch(c *gin.Context) ([]int, error) {
 	if h == "" || h == "*" {
 		return nil, nil
 	}
-	var out []int
+	out := []int{}
 	for _, part := range strings.Split(h, ",") {
+		part = strings.TrimSpace(part)
 		v, ok := parseETag(part)
 		if !ok {
 			return nil, malformed("If-Match", `must be an ETag this service sent, such as "3"`)
 		}
-		out = append(out, v)
+		// If-Match compares strongly (RFC 9110): a weak tag matches nothing.
+		if !strings.HasPrefix(part, "W/") {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }

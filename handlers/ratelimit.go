@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
@@ -58,27 +57,26 @@ func rateLimit(cfg RateLimit) gin.HandlerFunc {
 	}
 	l := &limiters{cfg: cfg, m: map[string]*rate.Limiter{}}
 	return func(c *gin.Context) {
-		client := ""
+		host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+		if err != nil {
+			host = c.Request.RemoteAddr
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() && !cfg.Loopback {
+			c.Next()
+			return
+		}
+		client := "ip:" + host
 		if name, ok := c.Get(ctxKeyName); ok {
 			client = "key:" + name.(string)
-		} else {
-			host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
-			if err != nil {
-				host = c.Request.RemoteAddr
-			}
-			if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() && !cfg.Loopback {
-				c.Next()
-				return
-			}
-			client = "ip:" + host
 		}
 		r := l.get(client).Reserve()
 		if d := r.Delay(); d > 0 {
 			r.Cancel()
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+			secs := strconv.Itoa(int(math.Ceil(d.Seconds())))
+			c.Header("Retry-After", secs)
 			writeProblem(c, Problem{Type: problemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
 				Status: http.StatusTooManyRequests,
-				Detail: "too many requests from this client; retry after " + d.Round(time.Second).String()})
+				Detail: "too many requests from this client; retry after " + secs + " s"})
 			return
 		}
 		c.Next()

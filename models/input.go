@@ -518,7 +518,14 @@ func textSet(fe *FieldErrors, field string, items []string) []string {
 	}
 	out := make([]string, 0, len(items))
 	for i, it := range items {
-		if t := optText(fe, fmt.Sprintf("%s[%d]", field, i), &it, MaxShortRunes); t != nil {
+		name := fmt.Sprintf("%s[%d]", field, i)
+		if strings.Contains(it, ";") {
+			// ";" separates the items of a list cell in CSV; allowing it in an
+			// item would split it in two on the way back in.
+			fe.Add(name, "must not contain \";\"")
+			continue
+		}
+		if t := optText(fe, name, &it, MaxShortRunes); t != nil {
 			out = append(out, *t)
 		}
 	}

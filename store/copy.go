@@ -62,7 +62,13 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 				progress(t.name, rows)
 			}
 		}
-		if err := tx.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error; err != nil {
+		// The generation goes on from the source's, so that no ETag a client
+		// holds from the old database can match different data on the new.
+		var gen int64
+		if err := in.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE meta SET value = ? WHERE key = 'generation'", gen+1).Error; err != nil {
 			return err
 		}
 		if dst.pg {

@@ -74,6 +74,7 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		}
 		defer ins.close()
 		now := s.now()
+		seen := map[string]int{} // external ids read after the first failure, by line
 		fail := func(line int, err error) {
 			res.Failed++
 			var me *models.Error
@@ -115,9 +116,22 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				continue
 			}
 			if res.Failed > 0 {
-				continue // nothing will be stored: validate only
+				// Nothing will be stored: validate only, but still report every
+				// external_id that would fail, not just the first.
+				if opts.OnConflict == OnConflictFail && inc.ExternalID != nil {
+					if line, dup := seen[*inc.ExternalID]; dup {
+						fail(rec.Line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
+							Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", *inc.ExternalID, line)}}})
+						continue
+					}
+					seen[*inc.ExternalID] = rec.Line
+					if id, err := ins.existing(*inc.ExternalID); err == nil && id != 0 {
+						fail(rec.Line, externalIDTaken(tx, inc.ExternalID))
+					}
+				}
+				continue
 			}
-			if err := s.importOne(tx, ins, actor, inc, now, opts.OnConflict, &res); err != nil {
+			if err := s.importOne(tx, ins, actor, inc, now, opts.OnConflict, &res, false); err != nil {
 				var me *models.Error
 				if !errors.As(err, &me) {
 					return err
@@ -157,7 +171,7 @@ func (r *ImportResult) add(e RowError) {
 	}
 }
 
-func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, onConflict string, res *ImportResult) error {
+func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, onConflict string, res *ImportResult, retried bool) error {
 	if inc.ExternalID != nil {
 		id, err := ins.existing(*inc.ExternalID)
 		if err != nil {
@@ -193,6 +207,11 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	}
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	if err := ins.insert(&inc, actor); err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) && onConflict != OnConflictFail && !retried {
+			// Another writer stored it between our look and our insert
+			// (PostgreSQL): it exists now, so handle it as existing.
+			return s.importOne(tx, ins, actor, inc, now, onConflict, res, true)
+		}
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return externalIDTaken(tx, inc.ExternalID)
 		}

@@ -57,7 +57,10 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 	// so SQLite uses LastInsertId.
 	returning := ""
 	if s.pg {
-		returning = " RETURNING id"
+		// A concurrent writer may insert the same external_id first: the
+		// insert then waits for it, does nothing, and returns no row, which
+		// the caller handles as an existing incident instead of an error.
+		returning = " ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id"
 	}
 	for _, p := range []struct {
 		dst **sql.Stmt
@@ -156,6 +159,9 @@ func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	var err error
 	if ins.pg {
 		err = ins.incident.QueryRowContext(ctx, args...).Scan(&inc.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gorm.ErrDuplicatedKey
+		}
 	} else {
 		var res sql.Result
 		if res, err = ins.incident.ExecContext(ctx, args...); err == nil {
@@ -249,7 +255,11 @@ func (ins *inserter) flush(tx *gorm.DB) error {
 			return err
 		}
 	}
+	changed := len(ins.totals) > 0
 	ins.totals = map[totalsKey]Counts{}
+	if !changed {
+		return nil // nothing inserted: pollers need not refetch
+	}
 	return bumpGeneration(tx)
 }
 

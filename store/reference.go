@@ -65,7 +65,27 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 		}
 		out = append(out, rc)
 	}
+	// Names the gazetteer does not hold follow its regions, by country then
+	// name, the unknown last, so that both engines list them alike.
+	slices.SortFunc(extra, func(a, b RegionCount) int {
+		if c := compareNullLast(a.Country, b.Country); c != 0 {
+			return c
+		}
+		return compareNullLast(a.Name, b.Name)
+	})
 	return append(out, extra...), nil
+}
+
+func compareNullLast(a, b *string) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return strings.Compare(*a, *b)
 }
 
 // NameCount is a name with the number of live incidents under it.

@@ -135,7 +135,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		add("t.period <= ?", (*f.To)[:size])
 	}
 	cols := map[models.Dimension]dimSQL{
-		"region":  {key: "t.region_key", label: "nullif(min(t.region), '')"},
+		"region":  {key: "CASE WHEN t.region_key = '' THEN '' ELSE t.country END, t.region_key", label: "nullif(min(t.region), '')"},
 		"country": {key: "t.country", label: "nullif(t.country, '')"},
 		"mission": {key: "t.mission_key", label: "nullif(min(t.mission), '')"},
 		"type":    {key: "t.type", label: "t.type"},
@@ -330,6 +330,11 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 				last = &hi.String
 			}
 		}
+		if n := periods(*first, *last, interval); n > MaxPoints {
+			return &models.Error{Code: models.Malformed, Message: "the time series would be too long",
+				Fields: []models.FieldError{{Field: "interval", Message: fmt.Sprintf(
+					"%s to %s is %d periods of a %s; at most %d: narrow from and to, or take a longer interval", *first, *last, n, interval, MaxPoints)}}}
+		}
 		points = fill(byPeriod, *first, *last, interval)
 		return nil
 	}, &sql.TxOptions{ReadOnly: true})
@@ -377,6 +382,30 @@ func period(t time.Time, interval models.Interval) string {
 		return t.Format("2006")
 	}
 	return t.Format("2006-01")
+}
+
+// MaxPoints bounds a time series: a century of days, enough for any chart,
+// and a bound on what one request can make the server build.
+const MaxPoints = 40_000
+
+// periods counts the periods of a series from first to last, roughly
+// enough to enforce MaxPoints before building it.
+func periods(first, last string, interval models.Interval) int {
+	a, err1 := time.Parse(models.DateLayout, first)
+	b, err2 := time.Parse(models.DateLayout, last)
+	if err1 != nil || err2 != nil || b.Before(a) {
+		return 0
+	}
+	days := int(b.Sub(a).Hours()/24) + 1
+	switch interval {
+	case "week":
+		return days/7 + 2
+	case "month":
+		return (b.Year()-a.Year())*12 + int(b.Month()-a.Month()) + 1
+	case "year":
+		return b.Year() - a.Year() + 1
+	}
+	return days
 }
 
 // fill lists every period from first to last, inclusive.

@@ -18,7 +18,7 @@ func backupCommand() *cli.Command {
 			if cmd.Args().Len() != 1 {
 				return errors.New("backup takes one OUT file")
 			}
-			s, err := openStore(ctx, cmd)
+			s, err := openExisting(ctx, cmd.String("db"))
 			if err != nil {
 				return err
 			}

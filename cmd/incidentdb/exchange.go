@@ -158,7 +158,7 @@ func exportCommand() *cli.Command {
 			default:
 				return fmt.Errorf("--format must be csv, casualties-csv, ndjson or geojson, not %q", cmd.String("format"))
 			}
-			s, err := openStore(ctx, cmd)
+			s, err := openExisting(ctx, cmd.String("db"))
 			if err != nil {
 				return err
 			}

@@ -43,7 +43,7 @@ func keysCommand() *cli.Command {
 				Usage: "list key names and roles (never the keys)",
 				Flags: []cli.Flag{dbFlag()},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
-					s, err := openStore(ctx, cmd)
+					s, err := openExisting(ctx, cmd.String("db"))
 					if err != nil {
 						return err
 					}
@@ -69,7 +69,7 @@ func keysCommand() *cli.Command {
 					if cmd.Args().Len() != 1 {
 						return fmt.Errorf("keys revoke takes one NAME")
 					}
-					s, err := openStore(ctx, cmd)
+					s, err := openExisting(ctx, cmd.String("db"))
 					if err != nil {
 						return err
 					}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"os/signal"
 	"syscall"
 
@@ -72,4 +73,17 @@ func dbFlag() *cli.StringFlag {
 
 func openStore(ctx context.Context, cmd *cli.Command, opts ...store.Option) (*store.Store, error) {
 	return store.Open(ctx, cmd.String("db"), opts...)
+}
+
+// openExisting opens the database of a command that only reads or
+// maintains one: a misspelt --db must be an error, not a new empty
+// database and a report of nothing.
+func openExisting(ctx context.Context, dsn string) (*store.Store, error) {
+	if !store.IsPostgres(dsn) {
+		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no database at %s (give --db, or INCIDENTDB_DB)", path)
+		}
+	}
+	return store.Open(ctx, dsn)
 }

@@ -133,3 +133,19 @@ func TestGenImportExportBackup(t *testing.T) {
 		t.Errorf("report on the backup: %s", rep)
 	}
 }
+
+func TestReadingCommandsRefuseAMissingDatabase(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	for _, args := range [][]string{
+		{"export", "--db", missing}, {"report", "--db", missing, "--group-by", "year"},
+		{"backup", "--db", missing, missing + ".bak"}, {"keys", "list", "--db", missing},
+		{"migrate-db", "--from", missing, "--to", missing + ".copy"},
+	} {
+		if _, errOut, code := runCLI(t, args...); code == 0 || !strings.Contains(errOut, "no database at") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%v created the database", args)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func migrateCommand() *cli.Command {
 			&cli.StringFlag{Name: "to", Usage: "target, new or empty: a SQLite file or postgres://...", Required: true},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			src, err := store.Open(ctx, cmd.String("from"))
+			src, err := openExisting(ctx, cmd.String("from"))
 			if err != nil {
 				return err
 			}

@@ -36,7 +36,7 @@ func reportCommand() *cli.Command {
 			if format != "table" && format != "csv" && format != "json" {
 				return fmt.Errorf("--format must be table, csv or json, not %q", format)
 			}
-			s, err := openStore(ctx, cmd)
+			s, err := openExisting(ctx, cmd.String("db"))
 			if err != nil {
 				return err
 			}
