@@ -157,9 +157,9 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 			}
 			for _, c := range combos {
 				key := fmt.Sprint(c...)
-			if slices.Contains(dims, "region") && inc.Region != nil {
-				key += "|" + fmt.Sprint(strOrNil(inc.Country)) // a region groups within its country
-			}
+				if slices.Contains(dims, "region") && inc.Region != nil {
+					key += "|" + fmt.Sprint(strOrNil(inc.Country)) // a region groups within its country
+				}
 				if cells[key] == nil {
 					cells[key] = &cell{vals: c, incidents: map[int64]bool{}}
 				}
