@@ -20,6 +20,7 @@ var copyTables = []struct{ name, columns string }{
 	{"incident_words", "word, incident_id"},
 	{"revisions", "id, incident_id, version, action, actor, changed_at, changes"},
 	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
+	{"totals_all", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 }

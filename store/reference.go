@@ -28,7 +28,7 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 		Incidents int64
 	}
 	var rows []row
-	q := "SELECT region_key, min(region) AS region, country, CAST(sum(incidents) AS BIGINT) AS incidents FROM totals_year"
+	q := "SELECT region_key, min(region) AS region, country, CAST(sum(incidents) AS BIGINT) AS incidents FROM totals_all"
 	var args []any
 	if country != "" {
 		q += " WHERE country = ?"
@@ -126,7 +126,7 @@ func (s *Store) CountryCounts(ctx context.Context) ([]CountryCount, error) {
 	}
 	var hosts, contrib []row
 	db := s.r.WithContext(ctx)
-	if err := db.Raw("SELECT country AS code, CAST(sum(incidents) AS BIGINT) AS count FROM totals_year GROUP BY country").Scan(&hosts).Error; err != nil {
+	if err := db.Raw("SELECT country AS code, CAST(sum(incidents) AS BIGINT) AS count FROM totals_all GROUP BY country").Scan(&hosts).Error; err != nil {
 		return nil, internal("country counts", err)
 	}
 	if err := db.Raw(`SELECT cc.code AS code, count(*) AS count FROM incident_countries cc JOIN incidents i ON i.id = cc.incident_id

@@ -92,6 +92,9 @@ func totalsTableFor(f models.Filter, dims []models.Dimension) string {
 			return ""
 		}
 	}
+	if f.From == nil && f.To == nil && !slices.Contains(dims, "year") && !slices.Contains(dims, "month") {
+		return "totals_all"
+	}
 	yearAligned := (f.From == nil || strings.HasSuffix(*f.From, "-01-01")) && (f.To == nil || strings.HasSuffix(*f.To, "-12-31"))
 	if yearAligned && !slices.Contains(dims, "month") {
 		return "totals_year"
@@ -124,14 +127,11 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	if len(f.Types) > 0 {
 		add("t.type IN ?", models.Names(f.Types))
 	}
-	size := 4
-	if table == "totals_month" {
-		size = 7
-	}
-	if f.From != nil {
+	size := map[string]int{"totals_all": 0, "totals_year": 4, "totals_month": 7}[table]
+	if f.From != nil && size > 0 {
 		add("t.period >= ?", (*f.From)[:size])
 	}
-	if f.To != nil {
+	if f.To != nil && size > 0 {
 		add("t.period <= ?", (*f.To)[:size])
 	}
 	cols := map[models.Dimension]dimSQL{
@@ -197,6 +197,16 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 	var err error
 	if rep.Rows, err = scanReport(tx, q, all, dims); err != nil {
 		return rep, err
+	}
+	if !lines && !slices.ContainsFunc(dims, models.Dimension.MultiValued) {
+		// Every incident is in exactly one row: the totals are the rows'
+		// sums, and a second pass over the table would double the cost.
+		for _, r := range rep.Rows {
+			rep.Totals.Incidents += r.Incidents
+			rep.Totals.Killed += r.Killed
+			rep.Totals.Wounded += r.Wounded
+		}
+		return rep, nil
 	}
 	if lines {
 		lineJoin := joins[len(joins)-1]

@@ -104,7 +104,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
-	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-32768"), gcfg())
+	// Readers keep small page caches: there are several, an export streams
+	// the whole table through one, and the operating system caches the file
+	// for all of them anyway.
+	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-8192"), gcfg())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", file, err)

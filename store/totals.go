@@ -11,7 +11,7 @@ import (
 var totalsTables = []struct {
 	name string
 	size int // length of the occurred_on prefix that names the period
-}{{"totals_year", 4}, {"totals_month", 7}}
+}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}}
 
 // applyTotals adds (sign +1) or removes (sign -1) one live incident from the
 // report totals, inside the caller's transaction.
@@ -67,6 +67,6 @@ func deref(s *string) string {
 // cheap enough for a metrics scrape at any size.
 func (s *Store) LiveIncidents(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Raw("SELECT CAST(coalesce(sum(incidents), 0) AS BIGINT) FROM totals_year").Scan(&n).Error
+	err := s.r.WithContext(ctx).Raw("SELECT CAST(coalesce(sum(incidents), 0) AS BIGINT) FROM totals_all").Scan(&n).Error
 	return n, internal("live incidents", err)
 }
