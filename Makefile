@@ -33,5 +33,19 @@ fuzz:
 	$(GO) test ./models -run '^$$' -fuzz '^FuzzDecodeIncident$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./models/gazetteer -run '^$$' -fuzz '^FuzzFold$$' -fuzztime $(FUZZTIME)
 
+## bench: the performance run of issue 6 on BENCH_N generated incidents, side by side
+## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.
+## BENCH_N=100000 for a quick pass; BENCH_FLAGS=-rebuild to rebuild the cached database.
+BENCH_N     ?= 1000000
+BENCH_FLAGS ?=
+bench: build
+	@command -v sqlite3 >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y sqlite3 || { apt-get update && apt-get install -y sqlite3; } || true; \
+	  fi; \
+	  command -v sqlite3 >/dev/null 2>&1 || echo "bench: no sqlite3 command-line tool (apt-get install sqlite3 as root); the import and size baselines are skipped"; \
+	}
+	$(GO) run ./cmd/bench -n $(BENCH_N) -bin bin/incidentdb -dir .bench -doc docs/PERFORMANCE.md $(BENCH_FLAGS)
+
 clean:
 	rm -rf bin

@@ -39,11 +39,17 @@ func (s *Store) EachRow(ctx context.Context, f models.Filter, fn func(*exchange.
 }
 
 func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow) error) error {
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// The queries run without the request's cancellation, which would make
+	// the driver start a goroutine for every row; the request is checked
+	// between chunks instead.
+	err := s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
 		cond, args := where(f)
 		q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
 		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			rows, err := tx.Raw(q, append(args, after, exportChunk)...).Rows()
 			if err != nil {
 				return err

@@ -93,6 +93,18 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 	if p.Sort.Desc() {
 		dir, op = "DESC", "<"
 	}
+	if p.Cursor != nil && col == "occurred_on" && (f.To != nil || f.From != nil) {
+		// The cursor's date came from a row inside the range, so the bound
+		// ahead of it is implied; keeping it makes SQLite start its index
+		// range at that bound and walk every row before the cursor.
+		g := f
+		if p.Sort.Desc() {
+			g.To = nil
+		} else {
+			g.From = nil
+		}
+		cond, args = where(g)
+	}
 	if c := p.Cursor; c != nil {
 		if col == "id" {
 			cond += " AND i.id " + op + " ?"

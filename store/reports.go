@@ -324,7 +324,10 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 		if first == nil || last == nil {
 			cond, args := where(f)
 			var lo, hi sql.NullString
-			if err := tx.Raw("SELECT min(i.occurred_on), max(i.occurred_on) FROM incidents i WHERE "+cond, args...).Row().Scan(&lo, &hi); err != nil {
+			// Two subqueries: SQLite answers a lone min() or max() from the
+			// index, but both in one query scan every row.
+			if err := tx.Raw("SELECT (SELECT min(i.occurred_on) FROM incidents i WHERE "+cond+"), (SELECT max(i.occurred_on) FROM incidents i WHERE "+cond+")",
+				append(append([]any{}, args...), args...)...).Row().Scan(&lo, &hi); err != nil {
 				return err
 			}
 			if !lo.Valid {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -88,7 +89,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	// A larger page cache for the writer: index inserts land all over the
 	// word and child indexes, and the default 2 MB thrashes at a million
 	// incidents.
-	w, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_txlock=immediate&_cache_size=-131072"), gcfg())
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver,
+		DSN: "file:" + file + "?" + common + "&_txlock=immediate&_cache_size=-131072"}), gcfg())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -131,6 +133,19 @@ func (cfg config) gorm() *gorm.Config {
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return cfg.now().UTC() },
 	}
+}
+
+// writerDriver is mattn/go-sqlite3 with a hook for the pragmas its DSN
+// cannot carry: temp_store=MEMORY keeps the statement journals of a large
+// transaction (an import) in memory instead of hundreds of thousands of
+// small writes to temporary files.
+const writerDriver = "sqlite3_incidentdb_writer"
+
+func init() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
