@@ -73,3 +73,19 @@ func BenchmarkExportCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/incident")
 }
+
+// BenchmarkListPage measures a first list page with a region and a year
+// filter: the count, the keyset query and the row scanning.
+func BenchmarkListPage(b *testing.B) {
+	s := mustOpen(b)
+	if _, err := s.Import(context.Background(), "bench", &sliceReader{items: synthInputs(5000, 3)}, store.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	from, to := "2019-01-01", "2019-12-31"
+	f := models.Filter{Regions: []models.RegionRef{{Key: "mopti"}}, From: &from, To: &to}
+	for b.Loop() {
+		if _, err := s.ListIncidents(context.Background(), f, models.Page{Sort: "-occurred_on", Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
