@@ -23,19 +23,7 @@ func where(f models.Filter) (string, []any) {
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}
-	if len(f.Regions) > 0 {
-		c, a := regionCond("i", f.Regions)
-		add(c, a...)
-	}
-	if len(f.Countries) > 0 {
-		add("i.country IN ?", f.Countries)
-	}
-	if len(f.Missions) > 0 {
-		add("i.mission_key IN ?", f.Missions)
-	}
-	if len(f.Types) > 0 {
-		add("i.type IN ?", models.Names(f.Types))
-	}
+	placeConds("i", f, add)
 	if len(f.Forces) > 0 {
 		add("i.id IN (SELECT incident_id FROM incident_forces WHERE name_key IN ?)", f.Forces)
 	}
@@ -158,6 +146,25 @@ func (s *Store) CountIncidents(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.r.WithContext(ctx).Raw("SELECT count(*) FROM incidents WHERE deleted_at IS NULL").Scan(&n).Error
 	return n, internal("count incidents", err)
+}
+
+// placeConds adds the filters on where and by whom: region, country,
+// mission and type. The incidents table and the totals tables name these
+// columns alike, so both take them from here.
+func placeConds(alias string, f models.Filter, add func(string, ...any)) {
+	if len(f.Regions) > 0 {
+		c, a := regionCond(alias, f.Regions)
+		add(c, a...)
+	}
+	if len(f.Countries) > 0 {
+		add(alias+".country IN ?", f.Countries)
+	}
+	if len(f.Missions) > 0 {
+		add(alias+".mission_key IN ?", f.Missions)
+	}
+	if len(f.Types) > 0 {
+		add(alias+".type IN ?", models.Names(f.Types))
+	}
 }
 
 // regionCond matches any of the regions, each within its country when the

@@ -114,19 +114,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	conds := []string{"1 = 1"}
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
-	if len(f.Regions) > 0 {
-		c, a := regionCond("t", f.Regions)
-		add(c, a...)
-	}
-	if len(f.Countries) > 0 {
-		add("t.country IN ?", f.Countries)
-	}
-	if len(f.Missions) > 0 {
-		add("t.mission_key IN ?", f.Missions)
-	}
-	if len(f.Types) > 0 {
-		add("t.type IN ?", models.Names(f.Types))
-	}
+	placeConds("t", f, add)
 	size := map[string]int{"totals_all": 0, "totals_year": 4, "totals_month": 7}[table]
 	if f.From != nil && size > 0 {
 		add("t.period >= ?", (*f.From)[:size])
