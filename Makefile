@@ -36,16 +36,24 @@ fuzz:
 ## bench: the performance run of issue 6 on BENCH_N generated incidents, side by side
 ## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.
 ## BENCH_N=100000 for a quick pass; BENCH_FLAGS=-rebuild to rebuild the cached database.
+## BENCH_PG=postgres://user@host:5432/db?sslmode=disable runs it against PostgreSQL instead:
+## the bench creates its own databases on that server (incidentdb_bench...) and
+## writes the PostgreSQL part of docs/PERFORMANCE.md.
 BENCH_N     ?= 1000000
 BENCH_FLAGS ?=
+BENCH_PG    ?=
 bench: build
+ifeq ($(BENCH_PG),)
 	@command -v sqlite3 >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get install -y sqlite3 || { apt-get update && apt-get install -y sqlite3; } || true; \
 	  fi; \
 	  command -v sqlite3 >/dev/null 2>&1 || echo "bench: no sqlite3 command-line tool (apt-get install sqlite3 as root); the import and size baselines are skipped"; \
 	}
-	$(GO) run ./cmd/bench -n $(BENCH_N) -bin bin/incidentdb -dir .bench -doc docs/PERFORMANCE.md $(BENCH_FLAGS)
+else
+	@command -v psql >/dev/null 2>&1 || echo "bench: no psql command-line tool (apt-get install postgresql-client); the import and size baselines are skipped"
+endif
+	$(GO) run ./cmd/bench -n $(BENCH_N) -bin bin/incidentdb -dir .bench -doc docs/PERFORMANCE.md $(if $(BENCH_PG),-pg '$(BENCH_PG)') $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin

@@ -1,10 +1,11 @@
 // Command bench measures incidentdb on a large synthetic data set and puts
-// every figure beside what SQLite itself does on the same file, in the same
-// run: the CLI import beside the sqlite3 shell loading the same rows into
-// the same schema, each HTTP operation beside hand-written SQL through
-// database/sql, and the database file beside a flat table of the same rows.
-// It prints one table and, with -doc, rewrites the generated part of
-// docs/PERFORMANCE.md.
+// every figure beside what the database engine itself does with the same
+// rows, in the same run: the CLI import beside the engine's own shell
+// (sqlite3, or psql with -pg) loading the same rows into the same schema,
+// each HTTP operation beside hand-written SQL through database/sql, and the
+// database beside a flat table of the same rows. It prints one table and,
+// with -doc, rewrites the generated part of docs/PERFORMANCE.md that
+// belongs to the engine measured.
 //
 // It takes minutes at a million incidents and is never part of make test:
 // run it with make bench, or go run ./cmd/bench -n 100000 for a quick pass.
@@ -30,6 +31,9 @@ type config struct {
 	n, seed    int
 	dir, bin   string
 	sqlite3    string
+	pg         string
+	pgName     string
+	psql       string
 	doc        string
 	rebuild    bool
 	port       int
@@ -53,6 +57,10 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", ".bench", "cache directory for the CSV and the databases")
 	flag.StringVar(&cfg.bin, "bin", "bin/incidentdb", "the incidentdb binary to measure (make build writes it)")
 	flag.StringVar(&cfg.sqlite3, "sqlite3", "sqlite3", `the sqlite3 command-line tool for the baselines; "" skips them`)
+	flag.StringVar(&cfg.pg, "pg", "", "run against PostgreSQL: a postgres:// DSN of an existing database to connect to; "+
+		"the bench creates and caches databases of its own beside it (see -pg-name)")
+	flag.StringVar(&cfg.pgName, "pg-name", "incidentdb_bench", "with -pg, the name of the bench's database; the baselines get this name with _baseline and _flat")
+	flag.StringVar(&cfg.psql, "psql", "psql", `with -pg, the psql command-line tool for the baselines; "" skips them`)
 	flag.StringVar(&cfg.doc, "doc", "", "rewrite the generated part of this Markdown file (docs/PERFORMANCE.md)")
 	flag.BoolVar(&cfg.rebuild, "rebuild", false, "generate, import and load the baselines again instead of reusing the cache")
 	flag.IntVar(&cfg.port, "port", 0, "loopback port for the server (0 picks a free one)")
@@ -71,6 +79,12 @@ func main() {
 	if flag.NArg() > 0 || cfg.n < 1 || cfg.requests < 1 || cfg.clients < 1 || cfg.uncached < 1 || cfg.exportRuns < 1 || cfg.depth < 1 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if cfg.pg != "" {
+		if err := checkPG(cfg); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if cfg.cpuProfile != "" {
@@ -109,14 +123,14 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	srv, err := startServer(ctx, cfg, ds.db)
+	srv, err := startServer(ctx, cfg, ds.db, ds.serverLog)
 	if err != nil {
 		return err
 	}
 	// Deferred as well as called below, so that an error or Ctrl-C in the
 	// middle of a measurement still stops the server.
 	defer srv.stop()
-	raw, err := openRaw(ds.db)
+	raw, err := openRaw(ctx, ds)
 	if err != nil {
 		return err
 	}

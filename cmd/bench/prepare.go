@@ -20,8 +20,13 @@ import (
 // build figures are stored beside the database because the database is
 // reused: a later run reports the import it did not repeat, with its date.
 type dataset struct {
+	// db, flat and baseline are files with SQLite and DSNs with
+	// PostgreSQL.
 	csv, db, flat, baseline string
+	serverLog               string
+	pg                      bool
 
+	Engine     string    `json:"engine,omitempty"`
 	Built      time.Time `json:"built"`
 	N          int       `json:"n"`
 	Seed       int       `json:"seed"`
@@ -33,8 +38,13 @@ type dataset struct {
 	ImportSays    string  `json:"import_says"`
 	DBBytes       int64   `json:"db_bytes"`
 	DBObjects     []size  `json:"db_objects,omitempty"`
+	// DBWholeBytes is pg_database_size, which also counts the system
+	// catalogs; DBBytes is then the tables with their indexes.
+	DBWholeBytes  int64   `json:"db_whole_bytes,omitempty"`
+	VacuumSeconds float64 `json:"vacuum_seconds,omitempty"`
 
 	SQLiteCLI        string  `json:"sqlite_cli,omitempty"`
+	PSQL             string  `json:"psql,omitempty"`
 	BaselineSkipped  string  `json:"baseline_skipped,omitempty"`
 	BaselineSeconds  float64 `json:"baseline_seconds,omitempty"`
 	BaselineSteps    []step  `json:"baseline_steps,omitempty"`
@@ -68,6 +78,9 @@ func names(cfg config) (csv, db, flat, baseline, info string) {
 }
 
 func prepare(ctx context.Context, cfg config) (*dataset, error) {
+	if cfg.pg != "" {
+		return preparePG(ctx, cfg)
+	}
 	csvPath, dbPath, flatPath, basePath, infoPath := names(cfg)
 	if err := os.MkdirAll(cfg.dir, 0o755); err != nil {
 		return nil, err
@@ -75,6 +88,7 @@ func prepare(ctx context.Context, cfg config) (*dataset, error) {
 	if !cfg.rebuild {
 		if ds, err := loadInfo(infoPath, cfg); err == nil && exists(dbPath) {
 			ds.csv, ds.db, ds.flat, ds.baseline = csvPath, dbPath, flatPath, basePath
+			ds.serverLog = dbPath + ".server.log"
 			logf("reusing %s (%d incidents, built %s; -rebuild to build it again)", dbPath, ds.N, ds.Built.Format(time.DateTime))
 			return ds, nil
 		}
@@ -82,7 +96,8 @@ func prepare(ctx context.Context, cfg config) (*dataset, error) {
 	// The figures file goes first: a build cut short must not leave a
 	// database that a later run takes for a finished one.
 	_ = os.Remove(infoPath)
-	ds := &dataset{csv: csvPath, db: dbPath, flat: flatPath, baseline: basePath, Built: time.Now().UTC(), N: cfg.n, Seed: cfg.seed}
+	ds := &dataset{csv: csvPath, db: dbPath, flat: flatPath, baseline: basePath, serverLog: dbPath + ".server.log",
+		Built: time.Now().UTC(), N: cfg.n, Seed: cfg.seed}
 	if err := ds.generate(ctx, cfg); err != nil {
 		return nil, err
 	}
@@ -140,7 +155,9 @@ func (ds *dataset) generate(ctx context.Context, cfg config) error {
 }
 
 func (ds *dataset) importCLI(ctx context.Context, cfg config) error {
-	removeDB(ds.db)
+	if !ds.pg {
+		removeDB(ds.db)
+	}
 	logf("importing %s through the CLI (the slow part at a million incidents)", ds.csv)
 	cmd := exec.CommandContext(ctx, cfg.bin, "import", "--db", ds.db, ds.csv)
 	var stderr bytes.Buffer
@@ -156,6 +173,9 @@ func (ds *dataset) importCLI(ctx context.Context, cfg config) error {
 		ds.ImportMaxRSS = ru.Maxrss
 	}
 	logf("import took %.1f s: %s", ds.ImportSeconds, ds.ImportSays)
+	if ds.pg {
+		return nil
+	}
 	var err2 error
 	ds.DBBytes, err2 = fileSize(ds.db)
 	return err2

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +16,14 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
-// rawSQL is the baseline: hand-written SQL on the same file, through
-// database/sql and the same SQLite driver the service links. The queries
-// are what an analyst who knows the schema writes over the base tables:
-// they use the indexed columns (region_key, the partial indexes'
-// "deleted_at IS NULL") but never the totals tables the service maintains,
-// and statements are prepared once, the best SQLite can do.
+// rawSQL is the baseline: hand-written SQL on the same database, through
+// database/sql and the same driver the service links (mattn/go-sqlite3, or
+// pgx with -pg). The queries are what an analyst who knows the schema
+// writes over the base tables: they use the indexed columns (region_key,
+// the partial indexes' "deleted_at IS NULL") but never the totals tables
+// the service maintains, and statements are prepared once, the best the
+// engine can do. The same text runs on both engines: it uses nothing that
+// SQLite and PostgreSQL spell differently but the placeholders.
 //
 // Queries run under a context that cannot be cancelled (see quiet), and
 // the long loops check the real one themselves.
@@ -32,26 +35,54 @@ type rawSQL struct {
 	db    *sql.DB
 	stmts map[string]*sql.Stmt
 	onRow bool
+	// pg: the same queries on PostgreSQL, through pgx's database/sql
+	// driver, with the placeholders rebound.
+	pg bool
 }
 
-func openRaw(path string) (*rawSQL, error) {
+func openRaw(ctx context.Context, ds *dataset) (*rawSQL, error) {
+	if ds.pg {
+		return openRawPG(ctx, ds.db)
+	}
 	// Read-only beside the running server, which WAL allows; the page
 	// cache is the size of one of the server's reader connections.
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000&_cache_size=-32768")
+	db, err := sql.Open("sqlite3", "file:"+ds.db+"?mode=ro&_busy_timeout=10000&_cache_size=-32768")
 	if err != nil {
 		return nil, err
 	}
+	return newRaw(ctx, db, false, "SELECT name FROM pragma_table_info(?)")
+}
+
+// openRawPG opens the bench's database read-only (every transaction of
+// these sessions is), beside the server's own connections.
+func openRawPG(ctx context.Context, dsn string) (*rawSQL, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, err
+	}
+	return newRaw(ctx, db, true, `SELECT column_name FROM information_schema.columns
+WHERE table_schema = current_schema() AND table_name = $1`)
+}
+
+func newRaw(ctx context.Context, db *sql.DB, pg bool, columnsQuery string) (*rawSQL, error) {
 	// Two connections because the export reads two cursors at once in one
 	// transaction; every other query runs on one at a time.
 	db.SetMaxOpenConns(2)
 	db.SetMaxIdleConns(2)
 	db.SetConnMaxLifetime(0)
-	if err := db.Ping(); err != nil {
+	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	r := &rawSQL{db: db, stmts: map[string]*sql.Stmt{}}
-	cols, err := r.columns("incidents")
+	r := &rawSQL{db: db, stmts: map[string]*sql.Stmt{}, pg: pg}
+	cols, err := columnsOf(ctx, db, columnsQuery, "incidents")
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -60,21 +91,38 @@ func openRaw(path string) (*rawSQL, error) {
 	return r, nil
 }
 
-func (r *rawSQL) columns(table string) (map[string]bool, error) {
-	rows, err := r.db.Query("SELECT name FROM pragma_table_info(?)", table)
-	if err != nil {
-		return nil, err
+// bind turns the ? placeholders of the queries into PostgreSQL's $1, $2...
+// None of the queries has a ? inside a literal.
+func (r *rawSQL) bind(q string) string {
+	if !r.pg {
+		return q
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
 		}
-		out[name] = true
+		b.WriteRune(c)
 	}
-	return out, rows.Err()
+	return b.String()
+}
+
+// version names the engine and its version, for the report.
+func (r *rawSQL) version() string {
+	var v string
+	if r.pg {
+		if r.db.QueryRow("SHOW server_version").Scan(&v) != nil {
+			return "PostgreSQL (version unknown)"
+		}
+		return "PostgreSQL " + strings.Fields(v)[0]
+	}
+	if r.db.QueryRow("SELECT sqlite_version()").Scan(&v) != nil {
+		return "SQLite (version unknown)"
+	}
+	return "SQLite " + v
 }
 
 // cols is the incident columns a reader needs, with the lists when the row
@@ -96,14 +144,16 @@ func (r *rawSQL) close() {
 // quiet drops cancellation from ctx for the driver: given a context that
 // can be cancelled, mattn/go-sqlite3 starts a goroutine for every row it
 // steps (SQLiteRows.Next), which costs more than reading a narrow row and
-// is not what SQLite itself costs.
+// is not what SQLite itself costs. pgx watches a cancellable context with
+// a goroutine of its own per query; the PostgreSQL side drops it too, so
+// that both sides are measured alike.
 func quiet(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 func (r *rawSQL) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := r.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := r.db.PrepareContext(quiet(ctx), q)
+	st, err := r.db.PrepareContext(quiet(ctx), r.bind(q))
 	if err != nil {
 		return nil, fmt.Errorf("%w\n%s", err, q)
 	}

@@ -88,8 +88,11 @@ func thousands(n float64) string {
 
 type env struct {
 	cores                     int
-	cpu, goVersion, sqlite    string
+	cpu, goVersion, engine    string
 	memory, load, kernel, cli string
+	// settings are PostgreSQL's memory settings, which bound what it can
+	// cache; empty with SQLite, whose caches the service sets itself.
+	settings string
 }
 
 func machine(raw *rawSQL) env {
@@ -109,7 +112,17 @@ func machine(raw *rawSQL) env {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		e.kernel = strings.TrimSpace(string(b))
 	}
-	_ = raw.db.QueryRow("SELECT sqlite_version()").Scan(&e.sqlite)
+	e.engine = raw.version()
+	if raw.pg {
+		var parts []string
+		for _, name := range []string{"shared_buffers", "work_mem", "effective_cache_size", "max_connections"} {
+			var v string
+			if raw.db.QueryRow("SHOW "+name).Scan(&v) == nil {
+				parts = append(parts, name+" "+v)
+			}
+		}
+		e.settings = strings.Join(parts, ", ")
+	}
 	return e
 }
 
@@ -212,42 +225,35 @@ func (r report) text() string {
 	if d := r.differences(); d != "" {
 		b.WriteString("\nAnswers that differ between the service and the SQL (check before trusting the ratio):\n" + d)
 	}
-	fmt.Fprintf(&b, "\n%d incidents; %d cores, %s; %s; SQLite %s; took %s\n", r.ds.N, r.env.cores, r.env.cpu, r.env.goVersion, r.env.sqlite,
-		r.took.Round(time.Second))
+	fmt.Fprintf(&b, "\n%d incidents; %d cores, %s; load average %s; %s; %s; took %s\n", r.ds.N, r.env.cores, r.env.cpu, r.env.load, r.env.goVersion,
+		r.env.engine, r.took.Round(time.Second))
 	return b.String()
 }
 
 // section is the generated part of the document, between the markers;
 // what is outside them is written by hand and kept.
 func (r report) section() string {
+	if r.ds.pg {
+		return r.sectionPG()
+	}
 	var b strings.Builder
 	ds := r.ds
-	fmt.Fprintf(&b, "Measured %s UTC with `%s` on %s incidents (seed %d).\n\n", r.date.UTC().Format("2006-01-02 15:04"), r.command,
+	fmt.Fprintf(&b, "Measured %s UTC with `%s` on %s synthetic incidents (seed %d).\n\n", r.date.UTC().Format("2006-01-02 15:04"), r.command,
 		thousands(float64(ds.N)), ds.Seed)
-	fmt.Fprintf(&b, "Machine: %d cores (`nproc`), %s, %s memory, Linux %s; load average at the end %s. %s; SQLite %s "+
+	fmt.Fprintf(&b, "Machine: %d cores (`nproc`), %s, %s memory, Linux %s; load average at the end %s. %s; %s "+
 		"(compiled into the service and the raw SQL side alike)", r.env.cores, r.env.cpu, r.env.memory, r.env.kernel, r.env.load,
-		r.env.goVersion, r.env.sqlite)
+		r.env.goVersion, r.env.engine)
 	if ds.SQLiteCLI != "" {
 		fmt.Fprintf(&b, "; sqlite3 shell %s for the import and size baselines", ds.SQLiteCLI)
 	}
 	fmt.Fprintf(&b, ". The whole run took %s.\n\n", r.took.Round(time.Second))
-	b.WriteString(r.table())
-	if m := r.misses(); m != "" {
-		b.WriteString("\nTargets missed, and by how much:\n\n" + m)
-	}
-	if d := r.differences(); d != "" {
-		b.WriteString("\nAnswers that differ between the service and the SQL:\n\n" + d)
-	}
+	r.results(&b)
 	b.WriteString("\nData set and file figures (measured when the database was built, " + ds.Built.Format("2006-01-02") + "):\n\n")
 	fmt.Fprintf(&b, "- `incidentdb gen`: %s of CSV in %s.\n", mib(ds.CSVBytes), secs(ds.GenSeconds))
 	fmt.Fprintf(&b, "- `incidentdb import`: %s (%s incidents/s), peak RSS %s; it said: `%s`.\n", secs(ds.ImportSeconds),
 		thousands(float64(ds.N)/ds.ImportSeconds), mib(ds.ImportMaxRSS*1024), ds.ImportSays)
 	if ds.BaselineSeconds > 0 {
-		var steps []string
-		for _, s := range ds.BaselineSteps {
-			steps = append(steps, fmt.Sprintf("%s %.1f s", s.Name, s.Seconds))
-		}
-		fmt.Fprintf(&b, "- sqlite3 shell into the same schema: %s (%s), %s incidents.\n", secs(ds.BaselineSeconds), strings.Join(steps, ", "),
+		fmt.Fprintf(&b, "- sqlite3 shell into the same schema: %s (%s), %s incidents.\n", secs(ds.BaselineSeconds), steps(ds.BaselineSteps),
 			thousands(float64(ds.BaselineIncident)))
 		fmt.Fprintf(&b, "- sqlite3 shell into one flat table, indexes built after: %s.\n", secs(ds.FlatSeconds))
 		fmt.Fprintf(&b, "- Files: ours %s, the same schema loaded by sqlite3 %s, the flat table %s (CSV %s).\n",
@@ -256,44 +262,117 @@ func (r report) section() string {
 		fmt.Fprintf(&b, "- Baselines not measured: %s.\n", ds.BaselineSkipped)
 	}
 	if len(ds.DBObjects) > 0 {
-		var parts []string
-		for _, o := range ds.DBObjects {
-			if o.Bytes >= 1<<20 {
-				parts = append(parts, fmt.Sprintf("%s %s", o.Name, mib(o.Bytes)))
-			}
-		}
-		fmt.Fprintf(&b, "- Our file by table, indexes included (dbstat): %s.\n", strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "- Our file by table, indexes included (dbstat): %s.\n", bigTables(ds.DBObjects))
 	}
 	return b.String()
 }
 
+// sectionPG is the generated part of the document for PostgreSQL.
+func (r report) sectionPG() string {
+	var b strings.Builder
+	ds := r.ds
+	fmt.Fprintf(&b, "Measured %s UTC with `%s` on %s synthetic incidents (seed %d), against PostgreSQL.\n\n",
+		r.date.UTC().Format("2006-01-02 15:04"), r.command, thousands(float64(ds.N)), ds.Seed)
+	fmt.Fprintf(&b, "Machine: %d cores (`nproc`), %s, %s memory, Linux %s; load average at the end %s. %s; %s on the same machine, "+
+		"over TCP on loopback (%s); the service reaches it through GORM's PostgreSQL driver, the raw SQL side through pgx's "+
+		"`database/sql` driver, the same pgx underneath", r.env.cores, r.env.cpu, r.env.memory, r.env.kernel, r.env.load,
+		r.env.goVersion, r.env.engine, r.env.settings)
+	if ds.PSQL != "" {
+		fmt.Fprintf(&b, "; psql %s for the import and size baselines", ds.PSQL)
+	}
+	fmt.Fprintf(&b, ". The whole run took %s.\n\n", r.took.Round(time.Second))
+	r.results(&b)
+	b.WriteString("\nData set and database figures (measured when the database was built, " + ds.Built.Format("2006-01-02") + "):\n\n")
+	fmt.Fprintf(&b, "- `incidentdb gen`: %s of CSV in %s.\n", mib(ds.CSVBytes), secs(ds.GenSeconds))
+	fmt.Fprintf(&b, "- `incidentdb import`: %s (%s incidents/s), peak RSS of the CLI %s; it said: `%s`. "+
+		"`VACUUM (ANALYZE)` after it, not counted: %s.\n", secs(ds.ImportSeconds),
+		thousands(float64(ds.N)/ds.ImportSeconds), mib(ds.ImportMaxRSS*1024), ds.ImportSays, secs(ds.VacuumSeconds))
+	if ds.BaselineSeconds > 0 {
+		fmt.Fprintf(&b, "- psql into the same schema: %s (%s), %s incidents.\n", secs(ds.BaselineSeconds), steps(ds.BaselineSteps),
+			thousands(float64(ds.BaselineIncident)))
+		fmt.Fprintf(&b, "- psql into one flat table, indexes built after: %s.\n", secs(ds.FlatSeconds))
+		fmt.Fprintf(&b, "- Sizes (tables with indexes, TOAST and maps, after `VACUUM (ANALYZE)`): ours %s, the same schema loaded by psql %s, "+
+			"the flat table %s (CSV %s); `pg_database_size` of ours %s.\n",
+			mib(ds.DBBytes), mib(ds.BaselineBytes), mib(ds.FlatBytes), mib(ds.CSVBytes), mib(ds.DBWholeBytes))
+	} else {
+		fmt.Fprintf(&b, "- Baselines not measured: %s.\n", ds.BaselineSkipped)
+	}
+	if len(ds.DBObjects) > 0 {
+		fmt.Fprintf(&b, "- Our database by table, indexes and TOAST included (`pg_total_relation_size`): %s.\n", bigTables(ds.DBObjects))
+	}
+	return b.String()
+}
+
+// results is the table with the targets missed and the answers that
+// differ, which both engines' sections share.
+func (r report) results(b *strings.Builder) {
+	b.WriteString(r.table())
+	if m := r.misses(); m != "" {
+		b.WriteString("\nTargets missed, and by how much:\n\n" + m)
+	}
+	if d := r.differences(); d != "" {
+		b.WriteString("\nAnswers that differ between the service and the SQL:\n\n" + d)
+	}
+}
+
+func steps(list []step) string {
+	var parts []string
+	for _, s := range list {
+		parts = append(parts, fmt.Sprintf("%s %.1f s", s.Name, s.Seconds))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func bigTables(list []size) string {
+	var parts []string
+	for _, o := range list {
+		if o.Bytes >= 1<<20 {
+			parts = append(parts, fmt.Sprintf("%s %s", o.Name, mib(o.Bytes)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 const (
-	beginMarker = "<!-- bench:begin (generated by cmd/bench; edit outside these markers) -->"
-	endMarker   = "<!-- bench:end -->"
+	beginMarker   = "<!-- bench:begin (generated by cmd/bench; edit outside these markers) -->"
+	endMarker     = "<!-- bench:end -->"
+	pgBeginMarker = "<!-- bench-pg:begin (generated by cmd/bench -pg; edit outside these markers) -->"
+	pgEndMarker   = "<!-- bench-pg:end -->"
 )
 
-// writeDoc replaces the generated part of the document, or writes the
-// document from its skeleton when it does not exist or has no markers.
+// writeDoc replaces the generated part of the document that belongs to the
+// engine measured, leaving the other engine's figures as they are. A
+// document without that engine's markers gets them: the PostgreSQL part
+// after the SQLite one, the SQLite part in a new document from the
+// skeleton.
 func (r report) writeDoc(path string) error {
-	gen := beginMarker + "\n" + r.section() + endMarker
+	begin, end := beginMarker, endMarker
+	if r.ds.pg {
+		begin, end = pgBeginMarker, pgEndMarker
+	}
+	gen := begin + "\n" + r.section() + end
 	old, err := os.ReadFile(path)
-	doc := ""
-	if err == nil {
-		s := string(old)
-		i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
-		if i >= 0 && j > i {
-			doc = s[:i] + gen + s[j+len(endMarker):]
-		}
-	} else if !os.IsNotExist(err) {
+	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	if doc == "" {
-		doc = strings.Replace(skeleton, "{{generated}}", gen, 1)
+	s := string(old)
+	if err != nil || (!r.ds.pg && !strings.Contains(s, beginMarker)) {
+		s = strings.Replace(skeleton, "{{generated}}", beginMarker+"\n"+endMarker, 1)
+	}
+	var doc string
+	if i, j := strings.Index(s, begin), strings.Index(s, end); i >= 0 && j > i {
+		doc = s[:i] + gen + s[j+len(end):]
+	} else if j := strings.Index(s, endMarker); j >= 0 {
+		j += len(endMarker)
+		doc = s[:j] + "\n\n### PostgreSQL\n\n" + gen + s[j:]
+	} else {
+		doc = strings.TrimRight(s, "\n") + "\n\n### PostgreSQL\n\n" + gen + "\n"
 	}
 	return os.WriteFile(path, []byte(doc), 0o644)
 }
 
 const skeleton = "# Performance\n\n" +
-	"How fast incidentdb is at a million incidents on a 2-core machine, and how far it trails what SQLite does by itself on the same file.\n\n" +
-	"Run `make bench` (minutes; never part of `make test` or CI). It rewrites the part between the markers below.\n\n" +
+	"How fast incidentdb is at a million incidents on a 2-core machine, and how far it trails what the database engine does by itself with the same rows.\n\n" +
+	"Run `make bench`, and `make bench BENCH_PG=postgres://...` for PostgreSQL (minutes; never part of `make test` or CI). " +
+	"Each rewrites its own part between the markers below.\n\n" +
 	"{{generated}}\n"

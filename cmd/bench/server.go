@@ -23,7 +23,7 @@ type server struct {
 	done    chan struct{}
 }
 
-func startServer(ctx context.Context, cfg config, db string) (*server, error) {
+func startServer(ctx context.Context, cfg config, db, logPath string) (*server, error) {
 	port := cfg.port
 	if port == 0 {
 		// Asking the kernel for a free port and handing it on leaves a
@@ -37,7 +37,7 @@ func startServer(ctx context.Context, cfg config, db string) (*server, error) {
 		ln.Close()
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	s := &server{base: "http://" + addr, logPath: db + ".server.log", done: make(chan struct{})}
+	s := &server{base: "http://" + addr, logPath: logPath, done: make(chan struct{})}
 	logFile, err := os.Create(s.logPath)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,8 @@ func (s *server) waitReady(ctx context.Context) error {
 }
 
 // stop ends the server with SIGTERM, so it checkpoints the WAL into the
-// cached database, and kills it if it has not gone within 20 seconds.
+// cached database (with SQLite) and closes its sessions, and kills it if it
+// has not gone within 20 seconds.
 func (s *server) stop() {
 	s.once.Do(func() {
 		if s.cmd.Process == nil {
