@@ -128,7 +128,7 @@ SELECT id, 1, 'create', 'sqlite3', created_at, '[]' FROM incidents;
 	for _, t := range []struct {
 		table string
 		size  int
-	}{{"totals_year", 4}, {"totals_month", 7}} {
+	}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}} {
 		fmt.Fprintf(&b, `INSERT INTO %s
 SELECT substr(occurred_on, 1, %d), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''),
 	coalesce(mission_key, ''), coalesce(min(mission), ''), type, count(*), sum(killed), sum(wounded)
