@@ -20,7 +20,7 @@ import (
 // ExchangeStore is what exports and imports need.
 type ExchangeStore interface {
 	Each(ctx context.Context, f models.Filter, fn func(*models.Incident) error) error
-	EachRow(ctx context.Context, f models.Filter, fn func(*exchange.Row) error) error
+	EachStored(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error
 	Import(ctx context.Context, actor string, r exchange.Reader, opts store.ImportOptions) (store.ImportResult, error)
 }
 
@@ -76,7 +76,7 @@ func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename 
 // streamRows is stream for a writer of raw rows (writeRow), or of decoded
 // incidents (write) when writeRow is nil.
 func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filename string, f models.Filter,
-	writeRow func(*exchange.Row) error, write func(*models.Incident) error, flush func() error, finish func() error) {
+	writeRow func(*exchange.StoredRow) error, write func(*models.Incident) error, flush func() error, finish func() error) {
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Status(http.StatusOK)
@@ -92,7 +92,7 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 	}
 	var err error
 	if writeRow != nil {
-		err = h.db.EachRow(c.Request.Context(), f, func(r *exchange.Row) error {
+		err = h.db.EachStored(c.Request.Context(), f, func(r *exchange.StoredRow) error {
 			if err := writeRow(r); err != nil {
 				return err
 			}
@@ -127,7 +127,7 @@ func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.streamRows(c, "csv", "text/csv; charset=utf-8", "incidents.csv", f, w.WriteRow, nil, w.Flush, w.Flush)
+	h.streamRows(c, "csv", "text/csv; charset=utf-8", "incidents.csv", f, w.WriteStored, nil, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {

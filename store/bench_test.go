@@ -66,7 +66,7 @@ func BenchmarkExportCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := s.EachRow(context.Background(), models.Filter{}, w.WriteRow); err != nil {
+		if err := s.EachStored(context.Background(), models.Filter{}, w.WriteStored); err != nil {
 			b.Fatal(err)
 		}
 		w.Flush()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -25,17 +26,37 @@ func (s *Store) Each(ctx context.Context, f models.Filter, fn func(*models.Incid
 	})
 }
 
-// EachRow is Each for writers that can use the casualty lines and sources
-// as the JSON the row holds, without decoding them: the CSV export.
-func (s *Store) EachRow(ctx context.Context, f models.Filter, fn func(*exchange.Row) error) error {
-	var row exchange.Row
+// EachStored calls fn for every live incident matching f, in id order, as
+// the CSV export wants it (see exchange.StoredRow), inside one read
+// transaction like Each. fn must not keep the row.
+func (s *Store) EachStored(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
+	if !s.pg {
+		return s.eachStoredSQLite(ctx, f, fn)
+	}
+	var row exchange.StoredRow
 	return s.each(ctx, f, func(r *incidentRow) error {
-		cas, src := r.Casualties, r.Sources
-		r.Casualties, r.Sources = "", ""
-		row.Incident = fromRow(*r)
-		row.CasualtiesJSON, row.SourcesJSON = cas, src
+		storedFromRow(r, &row)
 		return fn(&row)
 	})
+}
+
+// storedFromRow fills row from an incident read by scanIncident.
+func storedFromRow(r *incidentRow, row *exchange.StoredRow) {
+	*row = exchange.StoredRow{
+		strconv.FormatInt(r.ID, 10), deref(r.ExternalID), r.OccurredOn, r.DatePrecision,
+		deref(r.Mission), deref(r.Country), deref(r.Region), deref(r.Locality),
+		coordinate(r.Latitude), coordinate(r.Longitude), r.Type, r.Summary,
+		strconv.Itoa(r.Killed), strconv.Itoa(r.Wounded), r.Forces, r.ContributingCountries,
+		r.Casualties, r.Sources, formatTime(parseTime(r.Created)), formatTime(parseTime(r.Updated)),
+		strconv.Itoa(r.Version),
+	}
+}
+
+func coordinate(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
 func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow) error) error {

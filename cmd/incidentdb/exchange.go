@@ -131,7 +131,7 @@ func exportCommand() *cli.Command {
 			out := cmd.Root().Writer
 			opts := exchange.CSVOptions{HXL: cmd.Bool("hxl"), BOM: cmd.Bool("bom")}
 			var write func(*models.Incident) error
-			var writeRow func(*exchange.Row) error
+			var writeRow func(*exchange.StoredRow) error
 			var finish func() error
 			switch cmd.String("format") {
 			case "csv":
@@ -139,7 +139,7 @@ func exportCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				writeRow, finish = w.WriteRow, w.Flush
+				writeRow, finish = w.WriteStored, w.Flush
 			case "casualties-csv":
 				w, err := exchange.NewCasualtyCSVWriter(out, opts)
 				if err != nil {
@@ -164,7 +164,7 @@ func exportCommand() *cli.Command {
 			}
 			defer s.Close()
 			if writeRow != nil {
-				err = s.EachRow(ctx, f, writeRow)
+				err = s.EachStored(ctx, f, writeRow)
 			} else {
 				err = s.Each(ctx, f, write)
 			}

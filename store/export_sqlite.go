@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+	"incidentdb/store/exchange"
+)
+
+// storedSQL selects an incident on SQLite as one text value: the cells of
+// exchange.StoredRow joined by NUL, which no stored text holds (input
+// validation refuses control characters in every text field). One column
+// crossing the driver per row instead of twenty-one is most of an export's
+// speed: the driver makes several cgo calls per column.
+//
+// SQLite's own text for a REAL keeps 15 significant digits and would not
+// read back as the same number, so a coordinate comes as an integer count
+// of ten-millionths of a degree when that is exact (as it is for every
+// coordinate given with up to seven decimals), and otherwise, after a
+// "g", with the 21 significant digits SQLite's quote() uses.
+var storedSQL = `concat_ws(char(0), i.id, ifnull(i.external_id, ''), i.occurred_on, i.date_precision,
+	ifnull(i.mission, ''), ifnull(i.country, ''), ifnull(i.region, ''), ifnull(i.locality, ''),
+	` + coordinateSQL("i.latitude") + `, ` + coordinateSQL("i.longitude") + `,
+	i.type, i.summary, i.killed, i.wounded, i.forces, i.contributing_countries, i.casualties, i.sources,
+	i.created_at, i.updated_at, i.version)`
+
+func coordinateSQL(col string) string {
+	return `CASE WHEN ` + col + ` IS NULL THEN ''
+		WHEN round(` + col + ` * 1e7) / 1e7 = ` + col + ` THEN CAST(round(` + col + ` * 1e7) AS INTEGER)
+		ELSE 'g' || printf('%!.20e', ` + col + `) END`
+}
+
+// storedChunk is up to exportChunk rows of an export on their way from the
+// goroutine reading SQLite to the one writing the file.
+type storedChunk struct {
+	arena []byte // the values of storedSQL, one after the other
+	ends  []int  // where each ends in arena
+	text  string // arena as a string, which the cells are cut from
+	// odd holds, by position, the rows whose value does not split into
+	// cells (a NUL in text written around the service): the reader reads
+	// them again column by column, as only it can inside the transaction.
+	odd map[int]*exchange.StoredRow
+}
+
+// eachStoredSQLite reads on one goroutine and calls fn on the caller's, a
+// chunk apart: on two cores the database and the CSV encoding each get one.
+func (s *Store) eachStoredSQLite(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
+	const inFlight = 3
+	full := make(chan *storedChunk, inFlight)
+	free := make(chan *storedChunk, inFlight)
+	for range inFlight {
+		free <- &storedChunk{}
+	}
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(full)
+		readErr = s.readStored(ctx, f, free, full, stop)
+	}()
+	var err error
+	var row exchange.StoredRow
+	for c := range full {
+		if err == nil {
+			// The reader may be chunks ahead of a cancelled request.
+			if err = ctx.Err(); err != nil {
+				close(stop)
+			}
+		}
+		start := 0
+		for i, end := range c.ends {
+			if err != nil {
+				break
+			}
+			if r, ok := c.odd[i]; ok {
+				err = fn(r)
+			} else if err = splitStored(c.text[start:end], &row); err == nil {
+				err = fn(&row)
+			}
+			start = end
+			if err != nil {
+				close(stop)
+			}
+		}
+		free <- c
+	}
+	if err != nil {
+		return err
+	}
+	return internal("export", readErr)
+}
+
+var errExportStopped = errors.New("store: export stopped by its writer")
+
+func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}) error {
+	return s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
+		cond, args := where(f)
+		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
+		var after int64
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var c *storedChunk
+			select {
+			case c = <-free:
+			case <-stop:
+				return errExportStopped
+			}
+			last, err := s.readChunk(tx, q, append(args, after, exportChunk), c)
+			if err != nil {
+				return err
+			}
+			n := len(c.ends)
+			if n > 0 {
+				after = last
+			}
+			select {
+			case full <- c:
+			case <-stop:
+				return errExportStopped
+			}
+			if n < exportChunk {
+				return nil
+			}
+		}
+	}, s.snapshot())
+}
+
+// readChunk reads the values of one chunk query into c and returns the
+// last incident's id.
+func (s *Store) readChunk(tx *gorm.DB, q string, args []any, c *storedChunk) (int64, error) {
+	rows, err := tx.Raw(q, args...).Rows()
+	if err != nil {
+		return 0, err
+	}
+	c.arena, c.ends = c.arena[:0], c.ends[:0]
+	clear(c.odd)
+	for rows.Next() {
+		var rec sql.RawBytes
+		if err := rows.Scan(&rec); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		c.arena = append(c.arena, rec...)
+		c.ends = append(c.ends, len(c.arena))
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return 0, err
+	}
+	// One string per chunk; the cells are substrings of it.
+	c.text = string(c.arena)
+	var last int64
+	start := 0
+	for i, end := range c.ends {
+		rec := c.text[start:end]
+		start = end
+		idText, _, _ := strings.Cut(rec, "\x00")
+		if last, err = strconv.ParseInt(idText, 10, 64); err != nil {
+			return 0, err
+		}
+		if strings.Count(rec, "\x00") == exchange.NumColumns-1 {
+			continue
+		}
+		rs, err := queryIncidents(tx, "SELECT "+incidentColumns+" FROM incidents i WHERE i.id = ?", last)
+		if err != nil {
+			return 0, err
+		}
+		if len(rs) != 1 {
+			return 0, sql.ErrNoRows
+		}
+		if c.odd == nil {
+			c.odd = map[int]*exchange.StoredRow{}
+		}
+		c.odd[i] = new(exchange.StoredRow)
+		storedFromRow(&rs[0], c.odd[i])
+	}
+	return last, nil
+}
+
+// splitStored cuts a value of storedSQL, which holds exactly the cells of
+// a row, into row.
+func splitStored(rec string, row *exchange.StoredRow) error {
+	for i := range exchange.NumColumns - 1 {
+		j := strings.IndexByte(rec, 0)
+		row[i], rec = rec[:j], rec[j+1:]
+	}
+	row[exchange.NumColumns-1] = rec
+	var ok1, ok2 bool
+	row[8], ok1 = storedCoordinate(row[8])
+	row[9], ok2 = storedCoordinate(row[9])
+	if !ok1 || !ok2 {
+		return fmt.Errorf("store: incident %s has coordinates %q, %q the export cannot read", row[0], row[8], row[9])
+	}
+	return nil
+}
+
+// storedCoordinate turns a coordinate of storedSQL into the text our CSV
+// uses: Go's shortest representation that reads back as the same number.
+func storedCoordinate(s string) (string, bool) {
+	if s == "" {
+		return "", true
+	}
+	var f float64
+	if s[0] == 'g' {
+		var err error
+		if f, err = strconv.ParseFloat(s[1:], 64); err != nil {
+			return "", false
+		}
+	} else {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return "", false
+		}
+		// The same division SQLite checked against the stored value.
+		f = float64(n) / 1e7
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), true
+}
