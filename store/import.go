@@ -67,12 +67,17 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
 	}
 	errRollback := errors.New("roll back")
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	// Not writeTx: its retry would run again over a reader already read.
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ins, err := s.newInserter(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer ins.close()
+		bulk, err := s.newBulkIndexes(tx)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		seen := map[string]int{} // external ids read after the first failure, by line
 		fail := func(line int, err error) {
@@ -86,14 +91,17 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				res.add(RowError{Line: line, Field: f.Field, Message: f.Message})
 			}
 		}
+		records := readAhead(r, now)
+		defer records.stop()
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rec, err := r.Next()
-			if errors.Is(err, io.EOF) {
+			p, ok := records.next()
+			if !ok {
 				break
 			}
+			rec, err := p.rec, p.err
 			if err != nil {
 				var me *models.Error
 				if !errors.As(err, &me) {
@@ -110,7 +118,7 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				fail(rec.Line, rec.Err)
 				continue
 			}
-			inc, err := rec.Input.Normalize(now)
+			inc, err := p.inc, p.normErr
 			if err != nil {
 				fail(rec.Line, err)
 				continue
@@ -131,12 +139,15 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				}
 				continue
 			}
-			if err := s.importOne(tx, ins, actor, inc, now, opts.OnConflict, &res, false); err != nil {
+			ins.nextWords = p.words
+			if err := s.importOne(tx, ins, actor, inc, now, opts.OnConflict, &res); err != nil {
 				var me *models.Error
 				if !errors.As(err, &me) {
 					return err
 				}
 				fail(rec.Line, err)
+			} else if err := bulk.consider(res.Created); err != nil {
+				return err
 			}
 		}
 		if opts.Progress != nil {
@@ -145,10 +156,17 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		if res.Failed > 0 || opts.DryRun {
 			return errRollback
 		}
+		if err := bulk.rebuild(); err != nil {
+			return err
+		}
 		return ins.flush(tx)
 	})
 	if errors.Is(err, errRollback) {
 		err = nil
+	}
+	if retryable(err) {
+		return res, &models.Error{Code: models.Conflict,
+			Message: "the import collided with another write to the same incidents; nothing was imported; send it again"}
 	}
 	if err != nil {
 		return res, internal("import", err)
@@ -171,52 +189,177 @@ func (r *ImportResult) add(e RowError) {
 	}
 }
 
-func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, onConflict string, res *ImportResult, retried bool) error {
-	if inc.ExternalID != nil {
-		id, err := ins.existing(*inc.ExternalID)
-		if err != nil {
-			return err
-		}
-		if id != 0 {
-			switch onConflict {
-			case OnConflictSkip:
-				res.Skipped++
-				return nil
-			case OnConflictUpdate:
-				cur, err := s.getForWrite(tx, id, true)
-				if err != nil {
-					return err
-				}
-				action := "update"
-				if cur.DeletedAt != nil {
-					action = "restore"
-				}
-				out, err := s.updateTx(tx, actor, cur, inc, action)
-				if err != nil {
-					return err
-				}
-				if out.Version == cur.Version {
-					res.Unchanged++
-				} else {
-					res.Updated++
-				}
-				return nil
-			}
-			return externalIDTaken(tx, inc.ExternalID)
-		}
-	}
+// importOne stores one record. It inserts first and looks the external_id
+// up only when the insert finds it taken: a lookup before every insert
+// cost an import a query per record to find, nearly always, nothing.
+func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, onConflict string, res *ImportResult) error {
 	inc.CreatedAt, inc.UpdatedAt = now, now
-	if err := ins.insert(&inc, actor); err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) && onConflict != OnConflictFail && !retried {
-			// Another writer stored it between our look and our insert
-			// (PostgreSQL): it exists now, so handle it as existing.
-			return s.importOne(tx, ins, actor, inc, now, onConflict, res, true)
-		}
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return externalIDTaken(tx, inc.ExternalID)
-		}
+	err := ins.insert(&inc, actor)
+	if err == nil {
+		res.Created++
+		return nil
+	}
+	if !errors.Is(err, gorm.ErrDuplicatedKey) || inc.ExternalID == nil {
 		return err
 	}
-	res.Created++
+	if onConflict == OnConflictFail {
+		return externalIDTaken(tx, inc.ExternalID)
+	}
+	id, err := ins.existing(*inc.ExternalID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		// Taken by a write this transaction cannot see (PostgreSQL).
+		return externalIDTaken(tx, inc.ExternalID)
+	}
+	if onConflict == OnConflictSkip {
+		res.Skipped++
+		return nil
+	}
+	// The update replaces words, which must all be written first.
+	if err := ins.flushWords(); err != nil {
+		return err
+	}
+	cur, err := s.getForWrite(tx, id, true)
+	if err != nil {
+		return err
+	}
+	action := "update"
+	if cur.DeletedAt != nil {
+		action = "restore"
+	}
+	out, err := s.updateTx(tx, actor, cur, inc, action)
+	if err != nil {
+		return err
+	}
+	if out.Version == cur.Version {
+		res.Unchanged++
+	} else {
+		res.Updated++
+	}
 	return nil
+}
+
+// bulkIndexes lets a large import into SQLite build the secondary indexes
+// of the incidents and their lists once at the end instead of row by row:
+// an index built from sorted rows costs a fraction of as many inserts at
+// random places. It happens inside the import's transaction, so a failure
+// or a rollback leaves the indexes as they were, and readers, on their own
+// snapshots, never see a table without them.
+type bulkIndexes struct {
+	tx       *gorm.DB
+	existing int64 // incidents when the import started, about
+	dropped  []indexDef
+	done     bool
+}
+
+type indexDef struct{ Name, SQL string }
+
+// bulkStep is how often, in incidents created, an import reconsiders.
+var bulkStep = 10_000
+
+func (s *Store) newBulkIndexes(tx *gorm.DB) (*bulkIndexes, error) {
+	if s.pg {
+		return &bulkIndexes{done: true}, nil
+	}
+	b := &bulkIndexes{tx: tx}
+	err := tx.Raw("SELECT coalesce(max(id), 0) FROM incidents").Scan(&b.existing).Error
+	return b, err
+}
+
+// consider drops the indexes once the import has created at least half as
+// many incidents as the table held: from then on building them again at
+// the end is cheaper than keeping them up to date.
+func (b *bulkIndexes) consider(created int) error {
+	if b.done || created%bulkStep != 0 || int64(created)*2 < b.existing {
+		return nil
+	}
+	b.done = true
+	// The unique index on external_id stays: the import looks records up
+	// by it. Indexes behind constraints have no SQL and cannot be dropped.
+	if err := b.tx.Raw(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+		AND tbl_name IN ('incidents', 'casualties', 'incident_forces', 'incident_countries')
+		AND name <> 'incidents_external_id' ORDER BY name`).Scan(&b.dropped).Error; err != nil {
+		return err
+	}
+	for _, x := range b.dropped {
+		if err := b.tx.Exec(`DROP INDEX "` + x.Name + `"`).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bulkIndexes) rebuild() error {
+	for _, x := range b.dropped {
+		if err := b.tx.Exec(x.SQL).Error; err != nil {
+			return err
+		}
+	}
+	b.dropped = nil
+	return nil
+}
+
+// parsedRecord is a record read and checked ahead of the transaction.
+type parsedRecord struct {
+	rec     exchange.Record
+	err     error // from the reader: the last record
+	inc     models.Incident
+	normErr error
+	words   []string
+}
+
+// recordsAhead reads, normalizes and splits into words on a goroutine of
+// its own while the import's transaction writes the records before: on two
+// cores an import is then bound by the database alone.
+type recordsAhead struct {
+	ch   chan parsedRecord
+	quit chan struct{}
+	done bool
+}
+
+func readAhead(r exchange.Reader, now time.Time) *recordsAhead {
+	ra := &recordsAhead{ch: make(chan parsedRecord, 256), quit: make(chan struct{})}
+	go func() {
+		defer close(ra.ch)
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			p := parsedRecord{rec: rec, err: err}
+			if err == nil && rec.Err == nil {
+				if p.inc, p.normErr = rec.Input.Normalize(now); p.normErr == nil {
+					p.words = indexedWords(&p.inc)
+				}
+			}
+			select {
+			case ra.ch <- p:
+			case <-ra.quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ra
+}
+
+func (ra *recordsAhead) next() (parsedRecord, bool) {
+	p, ok := <-ra.ch
+	return p, ok
+}
+
+// stop ends the reading and waits for it, so nothing reads r after Import
+// returns.
+func (ra *recordsAhead) stop() {
+	if ra.done {
+		return
+	}
+	ra.done = true
+	close(ra.quit)
+	for range ra.ch {
+	}
 }

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -22,6 +24,12 @@ type inserter struct {
 	ctx                     context.Context
 	tx                      *sql.Tx
 	incident, revis, lookup *sql.Stmt
+	words                   *sql.Stmt // SQLite only, prepared on first use
+	wordsJSON               []byte
+	pendingWords            []wordRow
+	// nextWords, when set, are the words of the next incident inserted,
+	// split ahead by the import.
+	nextWords []string
 	// multi holds multi-row INSERTs by table and row count: one statement
 	// step per child table per incident instead of one per row, which
 	// matters most for the thirty-odd words of a summary.
@@ -82,7 +90,7 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 }
 
 func (ins *inserter) close() {
-	for _, st := range []*sql.Stmt{ins.incident, ins.revis, ins.lookup} {
+	for _, st := range []*sql.Stmt{ins.incident, ins.revis, ins.lookup, ins.words} {
 		if st != nil {
 			st.Close()
 		}
@@ -203,19 +211,90 @@ func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	if err := ins.insertRows(sourcesInsert, 7, 1, a); err != nil {
 		return err
 	}
-	a = a[:0]
-	for _, w := range indexedWords(inc) {
-		a = append(a, w, inc.ID)
+	ins.args = a[:0]
+	words := ins.nextWords
+	if words == nil {
+		words = indexedWords(inc)
 	}
-	if err := ins.insertRows(wordsInsert, 2, maxRowsPerInsert, a); err != nil {
+	ins.nextWords = nil
+	if err := ins.insertWords(inc.ID, words); err != nil {
 		return err
 	}
-	ins.args = a[:0]
 	if _, err := ins.revis.ExecContext(ctx, inc.ID, actor, created); err != nil {
 		return err
 	}
 	ins.addTotals(inc)
 	return nil
+}
+
+// insertWords indexes an incident's words. On SQLite they are collected
+// and written in word order by flushWords: the word index is a B-tree on
+// (word, incident), and thirty-odd inserts per incident at random places
+// in it were the largest part of an import.
+func (ins *inserter) insertWords(id int64, words []string) error {
+	if len(words) == 0 {
+		return nil
+	}
+	if ins.pg {
+		a := ins.args[:0]
+		for _, w := range words {
+			a = append(a, w, id)
+		}
+		ins.args = a[:0]
+		return ins.insertRows(wordsInsert, 2, maxRowsPerInsert, a)
+	}
+	for _, w := range words {
+		ins.pendingWords = append(ins.pendingWords, wordRow{Word: w, IncidentID: id})
+	}
+	if len(ins.pendingWords) >= maxPendingWords {
+		return ins.flushWords()
+	}
+	return nil
+}
+
+// maxPendingWords bounds the words held for flushWords: about ten thousand
+// incidents' worth, a few megabytes.
+const maxPendingWords = 300_000
+
+// flushWords writes the collected words in index order, as one JSON array
+// that json_each spreads into rows inside the engine rather than a bound
+// parameter (a cgo call) per word. It must run before anything in the
+// transaction reads or deletes words.
+func (ins *inserter) flushWords() error {
+	if len(ins.pendingWords) == 0 {
+		return nil
+	}
+	slices.SortFunc(ins.pendingWords, func(a, b wordRow) int {
+		if c := strings.Compare(a.Word, b.Word); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.IncidentID, b.IncidentID)
+	})
+	if ins.words == nil {
+		var err error
+		ins.words, err = ins.tx.PrepareContext(ins.ctx,
+			"INSERT INTO incident_words (word, incident_id) SELECT value ->> 0, value ->> 1 FROM json_each(?)")
+		if err != nil {
+			return err
+		}
+	}
+	// models.Words yields letters and digits only: nothing to escape.
+	b := append(ins.wordsJSON[:0], '[')
+	for i, w := range ins.pendingWords {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `["`...)
+		b = append(b, w.Word...)
+		b = append(b, `",`...)
+		b = strconv.AppendInt(b, w.IncidentID, 10)
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	ins.wordsJSON = b[:0]
+	ins.pendingWords = ins.pendingWords[:0]
+	_, err := ins.words.ExecContext(ins.ctx, string(b))
+	return err
 }
 
 func (ins *inserter) addTotals(inc *models.Incident) {
@@ -230,8 +309,12 @@ func (ins *inserter) addTotals(inc *models.Incident) {
 	}
 }
 
-// flush adds the collected totals and marks the data changed.
+// flush writes the collected words, adds the collected totals and marks
+// the data changed.
 func (ins *inserter) flush(tx *gorm.DB) error {
+	if err := ins.flushWords(); err != nil {
+		return err
+	}
 	// A fixed order: two writers updating the same rows in different orders
 	// deadlock on PostgreSQL.
 	keys := make([]totalsKey, 0, len(ins.totals))

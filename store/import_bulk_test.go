@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+
+	"incidentdb/models"
+	"incidentdb/store"
+	"incidentdb/store/storetest"
+)
+
+// A large import into SQLite drops the secondary indexes midway and builds
+// them again before it commits; one that fails leaves them as they were.
+// Either way the schema afterwards is the schema before, and filters find
+// what they found.
+func TestImportBuildsIndexesAfter(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("the bulk-index path is SQLite's")
+	}
+	defer func(n int) { *store.BulkStep = n }(*store.BulkStep)
+	*store.BulkStep = 50
+
+	dsn := storetest.DSN(t)
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db, err := sql.Open("sqlite3", dsn+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := func() map[string]string {
+		rows, err := db.Query("SELECT name, ifnull(sql, '') FROM sqlite_master WHERE type = 'index'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var name, q string
+			if err := rows.Scan(&name, &q); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = q
+		}
+		return out
+	}
+	before := schema()
+	if len(before) < 10 {
+		t.Fatalf("only %d indexes before the import", len(before))
+	}
+	same := func(when string) {
+		after := schema()
+		if len(after) != len(before) {
+			t.Fatalf("%s: %d indexes, %d before", when, len(after), len(before))
+		}
+		for name, q := range before {
+			if after[name] != q {
+				t.Fatalf("%s: index %s is %q, was %q", when, name, after[name], q)
+			}
+		}
+	}
+
+	items := synthInputs(240, 11)
+	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, store.ImportOptions{})
+	if err != nil || res.Created != 240 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	same("after a bulk import")
+	var byIndex, byScan int
+	if err := db.QueryRow("SELECT count(*) FROM incidents INDEXED BY incidents_region WHERE region_key = 'mopti' AND deleted_at IS NULL").Scan(&byIndex); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM incidents NOT INDEXED WHERE region_key = 'mopti' AND deleted_at IS NULL").Scan(&byScan); err != nil {
+		t.Fatal(err)
+	}
+	if byIndex != byScan || byScan == 0 {
+		t.Fatalf("Mopti incidents: %d through the rebuilt index, %d by a scan", byIndex, byScan)
+	}
+	var words int
+	if err := db.QueryRow("SELECT count(*) FROM incident_words").Scan(&words); err != nil || words < 240*10 {
+		t.Fatalf("word index: %d rows, %v", words, err)
+	}
+	page, err := s.ListIncidents(context.Background(), models.Filter{Words: []string{"mission"}}, models.Page{Sort: "-occurred_on", Limit: 1000})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("q=mission: %d items, %v", len(page.Items), err)
+	}
+
+	// 200 new incidents, then a bad row: nothing stays, indexes included.
+	more := synthInputs(201, 12)
+	more[200].OccurredOn = ptr("not a date")
+	_, err = s.Import(context.Background(), "test", &sliceReader{items: more}, store.ImportOptions{})
+	var me *models.Error
+	if !errors.As(err, &me) || me.Code != models.Invalid {
+		t.Fatalf("import with a bad row: %v", err)
+	}
+	same("after a failed import")
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM incidents").Scan(&n); err != nil || n != 240 {
+		t.Fatalf("%d incidents after the failed import, want 240 (%v)", n, err)
+	}
+}
