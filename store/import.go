@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -67,6 +68,14 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
 	}
 	errRollback := errors.New("roll back")
+	if !s.pg {
+		// The writer is one connection: the cache set here is the import's,
+		// and setting it back afterwards frees what the import filled.
+		if err := s.w.WithContext(ctx).Exec("PRAGMA cache_size = -" + strconv.Itoa(importCacheKiB)).Error; err != nil {
+			return res, internal("import", err)
+		}
+		defer s.w.Exec("PRAGMA cache_size = -" + strconv.Itoa(writerCacheKiB))
+	}
 	// Not writeTx: its retry would run again over a reader already read.
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ins, err := s.newInserter(ctx, tx)

@@ -86,11 +86,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	common := "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=1&_synchronous=" + sync
 	gcfg := cfg.gorm
-	// A larger page cache for the writer: index inserts land all over the
-	// word and child indexes, and the default 2 MB thrashes at a million
-	// incidents.
+	// The writer's page cache is modest outside imports, which raise it for
+	// their transaction (importCacheKiB): a server's resident memory is
+	// mostly its page caches, and edits touch a few pages each.
 	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver,
-		DSN: "file:" + file + "?" + common + "&_txlock=immediate&_cache_size=-131072"}), gcfg())
+		DSN: "file:" + file + "?" + common + "&_txlock=immediate&_cache_size=-" + strconv.Itoa(writerCacheKiB)}), gcfg())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -125,6 +125,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	s.r = r
 	return s, nil
 }
+
+// Page cache sizes of the SQLite writer, in KiB: for single writes, and
+// for an import, whose inserts land all over the child and word indexes
+// of a large table.
+const (
+	writerCacheKiB = 32 << 10
+	importCacheKiB = 256 << 10
+)
 
 func (cfg config) gorm() *gorm.Config {
 	return &gorm.Config{
