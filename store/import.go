@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -77,7 +78,13 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		defer s.w.Exec("PRAGMA cache_size = -" + strconv.Itoa(writerCacheKiB))
 	}
 	// Not writeTx: its retry would run again over a reader already read.
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	run := func(fn func(tx *gorm.DB, conn *sql.Conn) error) error {
+		return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, nil) })
+	}
+	if s.pg {
+		run = func(fn func(tx *gorm.DB, conn *sql.Conn) error) error { return s.onConnection(ctx, fn) }
+	}
+	err := run(func(tx *gorm.DB, conn *sql.Conn) error {
 		ins, err := s.newInserter(ctx, tx)
 		if err != nil {
 			return err
@@ -99,6 +106,25 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 			for _, f := range me.Fields {
 				res.add(RowError{Line: line, Field: f.Field, Message: f.Message})
 			}
+		}
+		var batch *copyBatch
+		if conn != nil {
+			batch = newCopyBatch(conn)
+		}
+		rowPath := func(br batchRecord) error {
+			ins.nextWords = br.words
+			err := s.importOne(tx, ins, actor, br.inc, now, opts.OnConflict, &res)
+			var me *models.Error
+			if err != nil && errors.As(err, &me) {
+				fail(br.line, err)
+				return nil
+			}
+			return err
+		}
+		flushBatch := func() error {
+			copied, err := batch.flush(ctx, ins, actor, rowPath)
+			res.Created += copied
+			return err
 		}
 		records := readAhead(r, now)
 		defer records.stop()
@@ -148,14 +174,30 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				}
 				continue
 			}
-			ins.nextWords = p.words
-			if err := s.importOne(tx, ins, actor, inc, now, opts.OnConflict, &res); err != nil {
-				var me *models.Error
-				if !errors.As(err, &me) {
-					return err
+			if batch != nil {
+				if batch.holds(&inc) {
+					if err := flushBatch(); err != nil {
+						return err
+					}
 				}
-				fail(rec.Line, err)
-			} else if err := bulk.consider(res.Created); err != nil {
+				inc.CreatedAt, inc.UpdatedAt = now, now
+				batch.add(rec.Line, inc, p.words)
+				if len(batch.recs) >= copyBatchSize {
+					if err := flushBatch(); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := rowPath(batchRecord{line: rec.Line, inc: inc, words: p.words}); err != nil {
+				return err
+			}
+			if err := bulk.consider(res.Created); err != nil {
+				return err
+			}
+		}
+		if batch != nil && res.Failed == 0 {
+			if err := flushBatch(); err != nil {
 				return err
 			}
 		}
@@ -173,7 +215,9 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 	if errors.Is(err, errRollback) {
 		err = nil
 	}
-	if retryable(err) {
+	if err != nil && (retryable(err) || s.pg && isUniqueViolation(err)) {
+		// A unique violation gets here only from a COPY that met an
+		// external_id another writer stored after the batch looked.
 		return res, &models.Error{Code: models.Conflict,
 			Message: "the import collided with another write to the same incidents; nothing was imported; send it again"}
 	}
@@ -226,8 +270,10 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 		res.Skipped++
 		return nil
 	}
-	// The update replaces words, which must all be written first.
-	if err := ins.flushWords(); err != nil {
+	// The update takes the incident's words and totals away and adds them
+	// again: the ones collected so far (of an earlier record of this same
+	// file, perhaps this very incident) must be written first.
+	if err := ins.flush(tx); err != nil {
 		return err
 	}
 	cur, err := s.getForWrite(tx, id, true)

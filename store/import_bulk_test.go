@@ -104,3 +104,57 @@ func TestImportBuildsIndexesAfter(t *testing.T) {
 		t.Fatalf("%d incidents after the failed import, want 240 (%v)", n, err)
 	}
 }
+
+// Imports larger than a batch, on either engine (PostgreSQL copies them in
+// batches): every record is stored once with its words, lists and totals;
+// a re-import skips what is there; a file naming an external_id twice
+// creates it once and updates it once.
+func TestImportAcrossBatches(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	items := synthInputs(4500, 21)
+	res, err := s.Import(ctx, "test", &sliceReader{items: items}, store.ImportOptions{})
+	if err != nil || res.Created != 4500 {
+		t.Fatalf("first import: %+v, %v", res, err)
+	}
+	again := append(synthInputs(4500, 21)[2000:3000], synthInputs(1500, 22)...)
+	res, err = s.Import(ctx, "test", &sliceReader{items: again}, store.ImportOptions{OnConflict: store.OnConflictSkip})
+	if err != nil || res.Created != 1500 || res.Skipped != 1000 {
+		t.Fatalf("re-import with skip: %+v, %v", res, err)
+	}
+	twice := synthInputs(2, 23)
+	second := twice[0]
+	second.Summary = ptr("Second version of the same record.")
+	twice = append(twice, second)
+	res, err = s.Import(ctx, "test", &sliceReader{items: twice}, store.ImportOptions{OnConflict: store.OnConflictUpdate})
+	if err != nil || res.Created != 2 || res.Updated != 1 {
+		t.Fatalf("a record twice in one file: %+v, %v", res, err)
+	}
+	page, err := s.ListIncidents(ctx, models.Filter{}, models.Page{Sort: "-occurred_on", Limit: 1})
+	if err != nil || page.Total != 6002 {
+		t.Fatalf("total %d, %v", page.Total, err)
+	}
+	page, err = s.ListIncidents(ctx, models.Filter{Words: []string{"second", "version"}}, models.Page{Sort: "-occurred_on", Limit: 10})
+	if err != nil || page.Total != 1 || *page.Items[0].ExternalID != *second.ExternalID {
+		t.Fatalf("q=second version: %+v, %v", page, err)
+	}
+	var killed int
+	for _, in := range append(items, again[1000:]...) {
+		inc, err := in.Normalize(fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		killed += inc.Killed
+	}
+	for _, in := range twice[1:] {
+		inc, _ := in.Normalize(fixedNow)
+		killed += inc.Killed
+	}
+	rep, err := s.CasualtyReport(ctx, models.Filter{}, []models.Dimension{"year"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals.Incidents != 6002 || rep.Totals.Killed != int64(killed) {
+		t.Fatalf("report totals %+v, want 6002 incidents and %d killed", rep.Totals, killed)
+	}
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+)
+
+// On PostgreSQL an import writes new incidents with COPY, a batch at a
+// time, instead of a statement per row: a round trip per row and table is
+// what an import there costs otherwise.
+
+// copyBatchSize is how many records a COPY batch holds.
+const copyBatchSize = 2000
+
+type batchRecord struct {
+	line  int
+	inc   models.Incident
+	words []string
+}
+
+// copyBatch collects the records of an import on PostgreSQL. Records whose
+// external_id is stored already go the row path (importOne), which knows
+// what on_conflict means; the rest are copied.
+type copyBatch struct {
+	conn   *sql.Conn // the connection under the import's transaction
+	recs   []batchRecord
+	ids    map[string]bool // the external ids in recs
+	staged bool            // the staging table exists
+}
+
+func newCopyBatch(conn *sql.Conn) *copyBatch {
+	return &copyBatch{conn: conn, ids: map[string]bool{}}
+}
+
+// holds reports whether the batch has a record with this external_id: the
+// batch must be written before another one with it is handled.
+func (b *copyBatch) holds(inc *models.Incident) bool {
+	return inc.ExternalID != nil && b.ids[*inc.ExternalID]
+}
+
+func (b *copyBatch) add(line int, inc models.Incident, words []string) {
+	b.recs = append(b.recs, batchRecord{line: line, inc: inc, words: words})
+	if inc.ExternalID != nil {
+		b.ids[*inc.ExternalID] = true
+	}
+}
+
+// taken returns the external ids of the batch that are stored already.
+func (b *copyBatch) taken(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
+	ids := make([]string, 0, len(b.ids))
+	for id := range b.ids {
+		ids = append(ids, id)
+	}
+	taken := map[string]bool{}
+	if len(ids) == 0 {
+		return taken, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT external_id FROM incidents WHERE external_id = ANY($1)", ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		taken[id] = true
+	}
+	return taken, rows.Err()
+}
+
+func (b *copyBatch) reset() {
+	b.recs = b.recs[:0]
+	clear(b.ids)
+}
+
+// flush writes the batch: the records whose external_id is taken through
+// rowPath, the others with COPY. It returns how many it copied.
+func (b *copyBatch) flush(ctx context.Context, ins *inserter, actor string, rowPath func(batchRecord) error) (int, error) {
+	defer b.reset()
+	if len(b.recs) == 0 {
+		return 0, nil
+	}
+	taken, err := b.taken(ctx, ins.tx)
+	if err != nil {
+		return 0, err
+	}
+	fresh := b.recs[:0:0]
+	for _, r := range b.recs {
+		if r.inc.ExternalID != nil && taken[*r.inc.ExternalID] {
+			if err := rowPath(r); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		fresh = append(fresh, r)
+	}
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	return b.copy(ctx, ins, actor, fresh, rowPath)
+}
+
+// copy writes recs with COPY and returns how many it stored. The incidents
+// go through a staging table and INSERT ... ON CONFLICT DO NOTHING, so a
+// record whose external_id another import stored since the batch looked
+// is not an error but goes the row path like any taken one.
+func (b *copyBatch) copy(ctx context.Context, ins *inserter, actor string, recs []batchRecord, rowPath func(batchRecord) error) (int, error) {
+	// COPY cannot return the ids it assigns: take them from the sequence
+	// first.
+	ids, err := queryInts(ctx, ins.tx, "SELECT nextval(pg_get_serial_sequence('incidents', 'id')) FROM generate_series(1, $1)", len(recs))
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) != len(recs) {
+		return 0, fmt.Errorf("store: %d ids reserved for %d incidents", len(ids), len(recs))
+	}
+	incidents := copyRows{name: "import_incidents", cols: []string{"id", "external_id", "occurred_on", "date_precision", "mission", "mission_key",
+		"country", "region", "region_key", "locality", "latitude", "longitude", "type", "summary", "killed", "wounded",
+		"forces", "contributing_countries", "casualties", "sources", "created_at", "updated_at", "version"}}
+	for i := range recs {
+		inc := &recs[i].inc
+		inc.ID, inc.Version = ids[i], 1
+		created := formatTime(inc.CreatedAt)
+		incidents.add(inc.ID, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
+			inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
+			inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
+			jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created, 1)
+	}
+	if !b.staged {
+		// Dropped with the transaction, whatever its end.
+		if _, err := ins.tx.ExecContext(ctx, "CREATE TEMP TABLE import_incidents (LIKE incidents INCLUDING DEFAULTS) ON COMMIT DROP"); err != nil {
+			return 0, err
+		}
+		b.staged = true
+	} else if _, err := ins.tx.ExecContext(ctx, "TRUNCATE import_incidents"); err != nil {
+		return 0, err
+	}
+	if err := b.copyFrom(ctx, incidents); err != nil {
+		return 0, err
+	}
+	stored, err := queryInts(ctx, ins.tx, "INSERT INTO incidents ("+strings.Join(incidents.cols, ", ")+") SELECT "+strings.Join(incidents.cols, ", ")+
+		" FROM import_incidents ORDER BY id ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id", nil)
+	if err != nil {
+		return 0, err
+	}
+	inserted := make(map[int64]bool, len(stored))
+	for _, id := range stored {
+		inserted[id] = true
+	}
+	children := []copyRows{
+		{name: "casualties", cols: []string{"incident_id", "position", "grp", "force", "force_key", "nationality", "killed", "wounded"}},
+		{name: "incident_forces", cols: []string{"incident_id", "position", "name", "name_key"}},
+		{name: "incident_countries", cols: []string{"incident_id", "position", "code"}},
+		{name: "sources", cols: []string{"incident_id", "position", "title", "publisher", "url", "published_on", "language"}},
+		{name: "incident_words", cols: []string{"word", "incident_id"}},
+		{name: "revisions", cols: []string{"incident_id", "version", "action", "actor", "changed_at", "changes"}},
+	}
+	var lost []batchRecord
+	for i := range recs {
+		inc := &recs[i].inc
+		if !inserted[inc.ID] {
+			lost = append(lost, recs[i])
+			continue
+		}
+		for p, c := range inc.Casualties {
+			children[0].add(inc.ID, p, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
+		}
+		for p, f := range inc.Forces {
+			children[1].add(inc.ID, p, f, *foldPtr(&f))
+		}
+		for p, code := range inc.ContributingCountries {
+			children[2].add(inc.ID, p, code)
+		}
+		for p, src := range inc.Sources {
+			children[3].add(inc.ID, p, src.Title, src.Publisher, src.URL, src.PublishedOn, src.Language)
+		}
+		words := recs[i].words
+		if words == nil {
+			words = indexedWords(inc)
+		}
+		for _, w := range words {
+			children[4].add(w, inc.ID)
+		}
+		children[5].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
+		ins.addTotals(inc)
+	}
+	for _, t := range children {
+		if err := b.copyFrom(ctx, t); err != nil {
+			return 0, err
+		}
+	}
+	for _, r := range lost {
+		r.inc.ID, r.inc.Version = 0, 0
+		if err := rowPath(r); err != nil {
+			return 0, err
+		}
+	}
+	return len(stored), nil
+}
+
+// copyFrom runs one COPY on the pgx connection under the transaction.
+func (b *copyBatch) copyFrom(ctx context.Context, t copyRows) error {
+	if len(t.rows) == 0 {
+		return nil
+	}
+	return b.conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: COPY needs a pgx connection, not %T", dc)
+		}
+		if _, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
+			return fmt.Errorf("copy %s: %w", t.name, err)
+		}
+		return nil
+	})
+}
+
+func queryInts(ctx context.Context, tx *sql.Tx, q string, arg any) ([]int64, error) {
+	var args []any
+	if arg != nil {
+		args = append(args, arg)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+type copyRows struct {
+	name string
+	cols []string
+	rows [][]any
+}
+
+func (t *copyRows) add(values ...any) { t.rows = append(t.rows, values) }
+
+// onConnection runs fn in a transaction on one connection of its own, and
+// hands fn that connection too, for COPY.
+func (s *Store) onConnection(ctx context.Context, fn func(tx *gorm.DB, conn *sql.Conn) error) error {
+	return s.w.WithContext(ctx).Connection(func(c *gorm.DB) error {
+		conn, ok := c.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("store: no dedicated connection (%T)", c.Statement.ConnPool)
+		}
+		return c.Transaction(func(tx *gorm.DB) error { return fn(tx, conn) })
+	})
+}
