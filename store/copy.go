@@ -23,6 +23,7 @@ var copyTables = []struct{ name, columns string }{
 	{"totals_all", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
+	{"totals_by_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 }
 
 // CopyTo copies everything this database holds (incidents with their ids,

@@ -299,8 +299,8 @@ func (ins *inserter) flushWords() error {
 
 func (ins *inserter) addTotals(inc *models.Incident) {
 	for _, t := range totalsTables {
-		k := totalsKey{table: t.name, period: inc.OccurredOn[:t.size], regionKey: deref(foldPtr(inc.Region)), region: deref(inc.Region),
-			country: deref(inc.Country), missionKey: deref(foldPtr(inc.Mission)), mission: deref(inc.Mission), typ: string(inc.Type)}
+		k := totalsKey{table: t.name}
+		k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ = t.key(inc)
 		c := ins.totals[k]
 		c.Incidents++
 		c.Killed += int64(inc.Killed)

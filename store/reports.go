@@ -100,6 +100,11 @@ func totalsTableFor(f models.Filter, dims []models.Dimension) string {
 		return "totals_year"
 	}
 	if (f.From == nil || strings.HasSuffix(*f.From, "-01")) && (f.To == nil || isMonthEnd(*f.To)) {
+		if len(f.Regions)+len(f.Countries)+len(f.Missions)+len(f.Types) == 0 && !slices.ContainsFunc(dims, func(d models.Dimension) bool {
+			return d != "year" && d != "month"
+		}) {
+			return "totals_by_month"
+		}
 		return "totals_month"
 	}
 	return ""
@@ -115,7 +120,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	placeConds("t", f, add)
-	size := map[string]int{"totals_all": 0, "totals_year": 4, "totals_month": 7}[table]
+	size := map[string]int{"totals_all": 0, "totals_year": 4, "totals_month": 7, "totals_by_month": 7}[table]
 	if f.From != nil && size > 0 {
 		add("t.period >= ?", (*f.From)[:size])
 	}
