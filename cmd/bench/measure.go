@@ -509,7 +509,8 @@ func (m *measurer) shellExport(ctx context.Context) string {
 }
 
 // build reports what preparing the data set measured: the import against
-// the sqlite3 shell, and the file against a flat table.
+// the engine's shell (sqlite3 or psql), and the database against a flat
+// table.
 func (m *measurer) build(context.Context) ([]row, error) {
 	ds := m.ds
 	shell, target, how, sizeOp := "sqlite3", "≤ 1.5× sqlite3 CLI", "sqlite3 "+ds.SQLiteCLI+" shell, .import then INSERT ... SELECT", "database file"
