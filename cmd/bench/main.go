@@ -143,7 +143,7 @@ func run(ctx context.Context, cfg config) error {
 	}
 	env := machine(raw)
 	out := report{cfg: cfg, env: env, ds: ds, rows: res, date: started, took: time.Since(started),
-		command: "go run ./cmd/bench " + strings.Join(cfg.args, " ")}
+		command: "go run ./cmd/bench " + shellJoin(cfg.args)}
 	fmt.Println()
 	fmt.Print(out.text())
 	// The document holds the figures the targets are about; a quick or
@@ -159,6 +159,21 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Printf("\nwrote %s\n", cfg.doc)
 	}
 	return nil
+}
+
+// shellJoin quotes the arguments that a shell would otherwise expand (a
+// DSN's ? and &), so the command recorded in the document can be pasted.
+func shellJoin(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.ContainsFunc(a, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r))
+		}) {
+			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // logf reports progress on stderr, so the table on stdout stays clean.
