@@ -130,7 +130,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // for an import, whose inserts land all over the child and word indexes
 // of a large table.
 const (
-	writerCacheKiB = 32 << 10
+	writerCacheKiB = 8 << 10
 	importCacheKiB = 256 << 10
 )
 
