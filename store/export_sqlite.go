@@ -50,30 +50,92 @@ type storedChunk struct {
 	odd map[int]*exchange.StoredRow
 }
 
-// eachStoredSQLite reads on one goroutine and calls fn on the caller's, a
-// chunk apart: on two cores the database and the CSV encoding each get one.
+// eachStoredSQLite reads on other goroutines and calls fn on the caller's:
+// on two cores the database and the CSV encoding each get one. A whole-table
+// export, the largest, is read by two goroutines on two connections taking
+// turns by id range, when the two read transactions are sure to see the
+// same data (the data generation is the same in both).
 func (s *Store) eachStoredSQLite(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
-	const inFlight = 3
-	full := make(chan *storedChunk, inFlight)
-	free := make(chan *storedChunk, inFlight)
-	for range inFlight {
-		free <- &storedChunk{}
+	if wholeTable(f) {
+		err := s.eachStoredChunks(ctx, fn, 2, func(part, parts int, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}, gens chan<- int64, agreed <-chan bool) error {
+			return s.readStoredRanges(ctx, f, part, parts, free, full, stop, gens, agreed)
+		})
+		if !errors.Is(err, errSnapshotsDiffer) {
+			return err
+		}
 	}
+	return s.eachStoredChunks(ctx, fn, 1, func(_, _ int, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}, _ chan<- int64, _ <-chan bool) error {
+		return s.readStored(ctx, f, free, full, stop)
+	})
+}
+
+// wholeTable reports whether f selects every live (or every deleted)
+// incident, which is read by id ranges.
+func wholeTable(f models.Filter) bool {
+	cond, _ := where(f)
+	return !strings.Contains(cond, " AND ")
+}
+
+var (
+	errExportStopped   = errors.New("store: export stopped by its writer")
+	errSnapshotsDiffer = errors.New("store: the export's read transactions see different data")
+)
+
+// storedReader reads its part of an export's chunks into full, in order.
+// With more than one part, it first sends the data generation its
+// transaction sees on gens and goes on only if agreed says all parts see
+// the same.
+type storedReader func(part, parts int, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}, gens chan<- int64, agreed <-chan bool) error
+
+// eachStoredChunks runs parts readers, each a chunk or two ahead, and
+// calls fn on every row of their chunks, taking a chunk from each part in
+// turn.
+func (s *Store) eachStoredChunks(ctx context.Context, fn func(*exchange.StoredRow) error, parts int, read storedReader) error {
+	const inFlight = 3
+	full := make([]chan *storedChunk, parts)
+	free := make([]chan *storedChunk, parts)
+	readErr := make([]error, parts)
 	stop := make(chan struct{})
-	var readErr error
-	go func() {
-		defer close(full)
-		readErr = s.readStored(ctx, f, free, full, stop)
-	}()
+	gens := make(chan int64, parts)
+	agreed := make([]chan bool, parts)
+	for p := range parts {
+		full[p] = make(chan *storedChunk, inFlight)
+		free[p] = make(chan *storedChunk, inFlight)
+		for range inFlight {
+			free[p] <- &storedChunk{}
+		}
+		agreed[p] = make(chan bool, 1)
+		go func() {
+			defer close(full[p])
+			readErr[p] = read(p, parts, free[p], full[p], stop, gens, agreed[p])
+		}()
+	}
+	if parts > 1 {
+		first := <-gens
+		same := true
+		for range parts - 1 {
+			same = same && <-gens == first
+		}
+		for p := range parts {
+			agreed[p] <- same
+		}
+	}
 	var err error
 	var row exchange.StoredRow
-	for c := range full {
-		if err == nil {
-			// The reader may be chunks ahead of a cancelled request.
-			if err = ctx.Err(); err != nil {
-				close(stop)
-			}
+	stopped := false
+	halt := func() {
+		if !stopped {
+			stopped = true
+			close(stop)
 		}
+	}
+	for k := 0; err == nil; k++ {
+		c, ok := <-full[k%parts]
+		if !ok {
+			break
+		}
+		// The readers may be chunks ahead of a cancelled request.
+		err = ctx.Err()
 		start := 0
 		for i, end := range c.ends {
 			if err != nil {
@@ -85,20 +147,30 @@ func (s *Store) eachStoredSQLite(ctx context.Context, f models.Filter, fn func(*
 				err = fn(&row)
 			}
 			start = end
-			if err != nil {
-				close(stop)
-			}
 		}
-		free <- c
+		free[k%parts] <- c
+	}
+	halt()
+	for p := range parts {
+		for c := range full[p] {
+			free[p] <- c
+		}
 	}
 	if err != nil {
 		return err
 	}
-	return internal("export", readErr)
+	for _, e := range readErr {
+		if e != nil && !errors.Is(e, errExportStopped) {
+			if errors.Is(e, errSnapshotsDiffer) {
+				return e
+			}
+			return internal("export", e)
+		}
+	}
+	return nil
 }
 
-var errExportStopped = errors.New("store: export stopped by its writer")
-
+// readStored reads the chunks of an export by keyset, one after another.
 func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}) error {
 	return s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
 		cond, args := where(f)
@@ -129,6 +201,53 @@ func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *st
 			}
 			if n < exportChunk {
 				return nil
+			}
+		}
+	}, s.snapshot())
+}
+
+// readStoredRanges reads part of a whole-table export: the id ranges of
+// exportChunk ids numbered part, part+parts, part+2*parts...
+func (s *Store) readStoredRanges(ctx context.Context, f models.Filter, part, parts int, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}, gens chan<- int64, agreed <-chan bool) error {
+	return s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
+		// The first read starts the transaction's snapshot.
+		var gen int64
+		if err := tx.Raw("SELECT value FROM meta WHERE key = 'generation'").Scan(&gen).Error; err != nil {
+			gens <- -1 - int64(part) // never agrees
+			<-agreed
+			return err
+		}
+		gens <- gen
+		if !<-agreed {
+			return errSnapshotsDiffer
+		}
+		var bounds struct{ Lo, Hi int64 }
+		if err := tx.Raw("SELECT coalesce(min(id), 0) AS lo, coalesce(max(id), -1) AS hi FROM incidents").Scan(&bounds).Error; err != nil {
+			return err
+		}
+		cond, args := where(f)
+		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id >= ? AND i.id < ? ORDER BY i.id"
+		for k := int64(part); ; k += int64(parts) {
+			lo := bounds.Lo + k*exportChunk
+			if lo > bounds.Hi {
+				return nil
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var c *storedChunk
+			select {
+			case c = <-free:
+			case <-stop:
+				return errExportStopped
+			}
+			if _, err := s.readChunk(tx, q, append(args, lo, lo+exportChunk), c); err != nil {
+				return err
+			}
+			select {
+			case full <- c:
+			case <-stop:
+				return errExportStopped
 			}
 		}
 	}, s.snapshot())
