@@ -106,10 +106,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
-	// Readers keep small page caches: there are several, an export streams
-	// the whole table through one, and the operating system caches the file
-	// for all of them anyway.
-	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-8192"), gcfg())
+	// Readers keep small page caches (2 MiB): there are several, an export
+	// streams the whole table through them, any write empties them (WAL),
+	// and the operating system caches the file for all of them anyway. At
+	// 8 MiB they were most of a busy server's resident memory.
+	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-2048"), gcfg())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", file, err)
