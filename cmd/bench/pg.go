@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -13,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -374,29 +372,5 @@ func csvHeaderOf(path string) ([]string, error) {
 // runPSQL feeds script to psql on dsn and returns the wall time and the
 // steps the script marked (pgMark), as runScript does for sqlite3.
 func runPSQL(ctx context.Context, cli, dsn, script string) (float64, []step, error) {
-	cmd := exec.CommandContext(ctx, cli, "-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", "-")
-	cmd.Stdin = strings.NewReader(script)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	secs := time.Since(start).Seconds()
-	if err != nil {
-		return 0, nil, fmt.Errorf("%w\n%s", err, tail(stderr.String(), 2000))
-	}
-	var steps []step
-	last := float64(start.UnixNano()) / 1e9
-	for _, line := range strings.Split(stdout.String(), "\n") {
-		parts := strings.Split(line, "|")
-		if len(parts) != 3 || parts[0] != "T" {
-			continue
-		}
-		at, err := strconv.ParseFloat(parts[2], 64)
-		if err != nil {
-			continue
-		}
-		steps = append(steps, step{Name: parts[1], Seconds: at - last})
-		last = at
-	}
-	return secs, steps, nil
+	return runShell(exec.CommandContext(ctx, cli, "-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", "-"), script)
 }

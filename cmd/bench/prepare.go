@@ -246,7 +246,13 @@ func (ds *dataset) baselines(ctx context.Context, cfg config) error {
 // runScript feeds script to the sqlite3 shell on db and returns the wall
 // time and the steps the script marked with "SELECT 'T', name, now".
 func runScript(ctx context.Context, cli, db, script string) (float64, []step, error) {
-	cmd := exec.CommandContext(ctx, cli, "-batch", db)
+	return runShell(exec.CommandContext(ctx, cli, "-batch", db), script)
+}
+
+// runShell feeds script to a database shell (sqlite3 or psql) printing
+// "T|name|unix seconds" lines at its marks, and returns the wall time and
+// the time between marks.
+func runShell(cmd *exec.Cmd, script string) (float64, []step, error) {
 	cmd.Stdin = strings.NewReader(script)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

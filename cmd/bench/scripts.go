@@ -125,16 +125,7 @@ WHERE length(j.value) >= 2 AND j.value NOT IN (%s);
 SELECT id, 1, 'create', 'sqlite3', created_at, '[]' FROM incidents;
 `)
 	b.WriteString(mark("revisions"))
-	for _, t := range []struct {
-		table string
-		size  int
-	}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}} {
-		fmt.Fprintf(&b, `INSERT INTO %s
-SELECT substr(occurred_on, 1, %d), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''),
-	coalesce(mission_key, ''), coalesce(min(mission), ''), type, count(*), sum(killed), sum(wounded)
-FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7;
-`, t.table, t.size)
-	}
+	b.WriteString(totalsSQL())
 	b.WriteString("UPDATE meta SET value = value + 1 WHERE key = 'generation';\nCOMMIT;\n")
 	b.WriteString(mark("totals+commit"))
 	b.WriteString("PRAGMA wal_checkpoint(TRUNCATE);\n")
@@ -177,5 +168,26 @@ COMMIT;
 `)
 	b.WriteString(mark("indexes"))
 	b.WriteString("PRAGMA wal_checkpoint(TRUNCATE);\n")
+	return b.String()
+}
+
+// totalsSQL fills the report totals tables our import maintains, in SQL
+// both shells run alike.
+func totalsSQL() string {
+	var b strings.Builder
+	for _, t := range []struct {
+		table string
+		size  int
+	}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}} {
+		fmt.Fprintf(&b, `INSERT INTO %s
+SELECT substr(occurred_on, 1, %d), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''),
+	coalesce(mission_key, ''), coalesce(min(mission), ''), type, count(*), sum(killed), sum(wounded)
+FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7;
+`, t.table, t.size)
+	}
+	b.WriteString(`INSERT INTO totals_by_month
+SELECT substr(occurred_on, 1, 7), '', '', '', '', '', '', count(*), sum(killed), sum(wounded)
+FROM incidents WHERE deleted_at IS NULL GROUP BY 1;
+`)
 	return b.String()
 }

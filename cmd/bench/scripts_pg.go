@@ -109,16 +109,7 @@ ON CONFLICT DO NOTHING;
 SELECT id, 1, 'create', 'psql', created_at, '[]' FROM incidents;
 `)
 	b.WriteString(pgMark("revisions"))
-	for _, t := range []struct {
-		table string
-		size  int
-	}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}} {
-		fmt.Fprintf(&b, `INSERT INTO %s
-SELECT substr(occurred_on, 1, %d), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''),
-	coalesce(mission_key, ''), coalesce(min(mission), ''), type, count(*), sum(killed), sum(wounded)
-FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7;
-`, t.table, t.size)
-	}
+	b.WriteString(totalsSQL())
 	b.WriteString("UPDATE meta SET value = value + 1 WHERE key = 'generation';\nCOMMIT;\n")
 	b.WriteString(pgMark("totals+commit"))
 	return b.String()
