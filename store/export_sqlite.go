@@ -177,14 +177,9 @@ func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *st
 		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
 		for {
-			if err := ctx.Err(); err != nil {
+			c, err := emptyChunk(ctx, free, stop)
+			if err != nil {
 				return err
-			}
-			var c *storedChunk
-			select {
-			case c = <-free:
-			case <-stop:
-				return errExportStopped
 			}
 			last, err := s.readChunk(tx, q, append(args, after, exportChunk), c)
 			if err != nil {
@@ -232,14 +227,9 @@ func (s *Store) readStoredRanges(ctx context.Context, f models.Filter, part, par
 			if lo > bounds.Hi {
 				return nil
 			}
-			if err := ctx.Err(); err != nil {
+			c, err := emptyChunk(ctx, free, stop)
+			if err != nil {
 				return err
-			}
-			var c *storedChunk
-			select {
-			case c = <-free:
-			case <-stop:
-				return errExportStopped
 			}
 			if _, err := s.readChunk(tx, q, append(args, lo, lo+exportChunk), c); err != nil {
 				return err
@@ -251,6 +241,20 @@ func (s *Store) readStoredRanges(ctx context.Context, f models.Filter, part, par
 			}
 		}
 	}, s.snapshot())
+}
+
+// emptyChunk waits for a chunk the writer is done with, unless the export
+// is cancelled or stopped.
+func emptyChunk(ctx context.Context, free <-chan *storedChunk, stop <-chan struct{}) (*storedChunk, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case c := <-free:
+		return c, nil
+	case <-stop:
+		return nil, errExportStopped
+	}
 }
 
 // readChunk reads the values of one chunk query into c and returns the
