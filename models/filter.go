@@ -161,7 +161,7 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 			if err != nil {
 				fe.Add("updated_since", "%q must be a time as RFC 3339, such as 2017-11-24T00:00:00Z", u)
 			} else {
-				norm := t.UTC().Format(time.RFC3339Nano)
+				norm := FormatTime(t)
 				f.UpdatedSince = &norm
 			}
 		}
@@ -435,9 +435,13 @@ func decodeCursor(s string) (Cursor, error) {
 			return Cursor{}, err
 		}
 	case "updated_at":
-		if _, err := time.Parse(time.RFC3339Nano, c.Value); err != nil {
+		t, err := time.Parse(time.RFC3339Nano, c.Value)
+		if err != nil {
 			return Cursor{}, err
 		}
+		// A cursor issued before timestamps were stored at a fixed width
+		// still compares right.
+		c.Value = FormatTime(t)
 	case "killed", "wounded":
 		if n, err := strconv.Atoi(c.Value); err != nil || n < 0 {
 			return Cursor{}, fmt.Errorf("bad value %q", c.Value)

@@ -10,6 +10,16 @@ import "time"
 // date has no time zone, so it is never a time.Time in the database.
 const DateLayout = "2006-01-02"
 
+// TimeLayout is how timestamps are stored and exported: RFC 3339 in UTC
+// with all nine fractional digits, so that comparing two as text compares
+// the instants ("08:45:39Z" trimmed of its zeros would sort after
+// "08:45:39.7Z"). The JSON API may trim the zeros; both read as the same
+// instant.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// FormatTime renders t in UTC with TimeLayout.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
 // Incident is one event as stored and as served. Optional values are
 // pointers so that "unknown" is null in JSON, never a zero that reads as a
 // fact (a latitude of 0 is a place in the Gulf of Guinea).

@@ -92,12 +92,12 @@ type wordRow struct {
 
 func (wordRow) TableName() string { return "incident_words" }
 
-const timeLayout = time.RFC3339Nano
+func formatTime(t time.Time) string { return models.FormatTime(t) }
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
+// parseTime reads a stored timestamp; RFC3339Nano reads the fixed width
+// of models.TimeLayout and the trimmed text of rows written before it.
 func parseTime(s string) time.Time {
-	t, _ := time.Parse(timeLayout, s)
+	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t.UTC()
 }
 

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -171,8 +170,8 @@ func (cw *CSVWriter) fill(inc *models.Incident) error {
 	r[15] = list(inc.ContributingCountries)
 	r[16] = jsonCell(inc.Casualties)
 	r[17] = jsonCell(inc.Sources)
-	r[18] = inc.CreatedAt.UTC().Format(time.RFC3339Nano)
-	r[19] = inc.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	r[18] = models.FormatTime(inc.CreatedAt)
+	r[19] = models.FormatTime(inc.UpdatedAt)
 	r[20] = strconv.Itoa(inc.Version)
 	return nil
 }
