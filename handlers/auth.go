@@ -80,3 +80,11 @@ func actor(c *gin.Context) string {
 	}
 	return "anonymous"
 }
+
+// roleOf is the role of the request's key; a request without one has none.
+func roleOf(c *gin.Context) models.Role {
+	if v, ok := c.Get(ctxKeyRole); ok {
+		return v.(models.Role)
+	}
+	return ""
+}

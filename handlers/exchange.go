@@ -206,7 +206,8 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	r, err := exchange.NewReader(format, body)
 	if err == nil {
 		var res store.ImportResult
-		res, err = h.db.Import(c.Request.Context(), actor(c), r, store.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry})
+		res, err = h.db.Import(c.Request.Context(), actor(c), r, store.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
+			Restore: roleOf(c).Allows(models.RoleAdmin)})
 		if err == nil {
 			if !res.DryRun {
 				h.rows.WithLabelValues("import", format).Add(float64(res.Created + res.Updated))

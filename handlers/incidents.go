@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -28,7 +29,7 @@ type IncidentStore interface {
 	DeleteIncident(ctx context.Context, actor string, id int64, want []int) error
 	RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error)
 	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (store.ListResult, error)
-	History(ctx context.Context, id int64) ([]store.Revision, error)
+	History(ctx context.Context, id int64, page store.HistoryPage) (store.HistoryResult, error)
 }
 
 type incidentHandlers struct {
@@ -227,18 +228,66 @@ func (h *incidentHandlers) list(c *gin.Context) {
 func (h *incidentHandlers) history(c *gin.Context) {
 	id, err := pathID(c)
 	if err == nil {
-		err = onlyParams(c)
+		err = onlyParams(c, "limit", "cursor")
+	}
+	var page store.HistoryPage
+	if err == nil {
+		page, err = historyPage(c)
 	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	revs, err := h.db.History(c.Request.Context(), id)
+	res, err := h.db.History(c.Request.Context(), id, page)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"incident_id": id, "revisions": revs})
+	var next *string
+	if res.Next != nil {
+		cur := historyCursor(*res.Next)
+		next = &cur
+		q, _ := queryValues(c)
+		link := url.Values{}
+		for k, v := range q {
+			link[k] = v
+		}
+		link.Set("cursor", cur)
+		c.Header("Link", "<"+c.Request.URL.Path+"?"+link.Encode()+`>; rel="next"`)
+	}
+	c.JSON(http.StatusOK, gin.H{"incident_id": id, "revisions": res.Revisions, "next_cursor": next})
+}
+
+// historyPage reads the paging of a history: limit as for lists, and a
+// cursor that historyCursor made.
+func historyPage(c *gin.Context) (store.HistoryPage, error) {
+	q, _ := queryValues(c)
+	page := store.HistoryPage{Limit: models.DefaultLimit}
+	var fe models.FieldErrors
+	if vs, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 1 || n > models.MaxLimit || len(vs) > 1 {
+			fe.Add("limit", "must be given once, a whole number from 1 to %d", models.MaxLimit)
+		}
+		page.Limit = n
+	}
+	if vs, ok := q["cursor"]; ok {
+		raw, err := base64.RawURLEncoding.DecodeString(vs[0])
+		v, ok := strings.CutPrefix(string(raw), "history|")
+		n, convErr := strconv.Atoi(v)
+		if err != nil || !ok || convErr != nil || n < 1 || len(vs) > 1 {
+			fe.Add("cursor", "is not a history cursor this service issued")
+		}
+		page.After = n
+	}
+	if err := fe.Err("the query is not valid"); err != nil {
+		return page, models.AsMalformed(err)
+	}
+	return page, nil
+}
+
+func historyCursor(after int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("history|" + strconv.Itoa(after)))
 }
 
 // targetVersion reads what every write to one incident starts with: the id,

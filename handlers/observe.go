@@ -17,7 +17,7 @@ import (
 
 // MetricsStore is what the metrics need from the database.
 type MetricsStore interface {
-	Pools() (writer, reader *sql.DB)
+	Pools() map[string]*sql.DB
 	LiveIncidents(ctx context.Context) (int64, error)
 }
 
@@ -39,7 +39,6 @@ func newMetrics(db MetricsStore, version, commit string) *metrics {
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10, 60}}, []string{"method", "route"})
 	m.rows = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "incidentdb_exchange_rows_total",
 		Help: "Incidents exported and imported, by direction and format."}, []string{"direction", "format"})
-	writer, reader := db.Pools()
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "incidentdb_build_info",
 		Help: "The running build; always 1."}, []string{"version", "commit"})
 	build.WithLabelValues(version, commit).Set(1)
@@ -56,11 +55,8 @@ func newMetrics(db MetricsStore, version, commit string) *metrics {
 	m.reg.MustRegister(m.requests, m.durations, m.rows, build, stored,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector())
-	if writer != nil {
-		m.reg.MustRegister(collectors.NewDBStatsCollector(writer, "writer"))
-	}
-	if reader != nil {
-		m.reg.MustRegister(collectors.NewDBStatsCollector(reader, "reader"))
+	for name, pool := range db.Pools() {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
 	return m
 }

@@ -88,3 +88,14 @@ func (fe FieldErrors) Err(message string) error {
 	}
 	return &Error{Code: Invalid, Message: message, Fields: fe}
 }
+
+// AsMalformed turns an Invalid error from FieldErrors.Err into a Malformed
+// one: the same field errors, for input that could not be read at all (a
+// query string).
+func AsMalformed(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Code = Malformed
+	}
+	return err
+}

@@ -61,6 +61,11 @@ const (
 	MaxQueryWords   = 10
 	DefaultLimit    = 50
 	MaxLimit        = 1000
+	// MaxPageBytes bounds what one page of a list or a history holds,
+	// whatever its limit: a page stops early once its items pass it (it
+	// always holds one), and next_cursor goes on from there. A thousand
+	// incidents of the largest size allowed would otherwise be gigabytes.
+	MaxPageBytes = 4 << 20
 )
 
 // ParseFilter reads the filter parameters from v. Any parameter that is

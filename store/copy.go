@@ -39,10 +39,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 	if n > 0 {
 		return fmt.Errorf("the target database is not empty (%d incidents and keys); copy into a new one", n)
 	}
-	src, _ := s.Pools()
-	if !s.pg {
-		_, src = s.Pools()
-	}
+	src := s.Pools()["long"]
 	return dst.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		out, err := sqlTx(tx)
 		if err != nil {

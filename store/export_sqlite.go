@@ -172,7 +172,7 @@ func (s *Store) eachStoredChunks(ctx context.Context, fn func(*exchange.StoredRo
 
 // readStored reads the chunks of an export by keyset, one after another.
 func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}) error {
-	return s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
+	return s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
 		cond, args := where(f)
 		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
@@ -204,7 +204,7 @@ func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *st
 // readStoredRanges reads part of a whole-table export: the id ranges of
 // exportChunk ids numbered part, part+parts, part+2*parts...
 func (s *Store) readStoredRanges(ctx context.Context, f models.Filter, part, parts int, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}, gens chan<- int64, agreed <-chan bool) error {
-	return s.r.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
+	return s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
 		// The first read starts the transaction's snapshot.
 		var gen int64
 		if err := tx.Raw("SELECT value FROM meta WHERE key = 'generation'").Scan(&gen).Error; err != nil {

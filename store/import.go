@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -29,7 +31,13 @@ const MaxImportErrors = 1000
 // ImportOptions steer an import.
 type ImportOptions struct {
 	OnConflict string // fail (default), skip or update
-	DryRun     bool   // validate and count, then roll back
+	// DryRun validates and counts without writing: it reads on a reader
+	// connection and never takes the writer.
+	DryRun bool
+	// Restore lets on_conflict=update bring back a deleted incident, which
+	// only an admin may do directly; without it such a record is a row
+	// error, so that an import cannot do what its sender's role cannot.
+	Restore bool
 	// Progress, when set, is called now and then with the records read.
 	Progress func(read int)
 }
@@ -68,6 +76,9 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		return res, &models.Error{Code: models.Malformed, Message: "on_conflict is not valid",
 			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
 	}
+	if opts.DryRun {
+		return s.dryRun(ctx, r, opts)
+	}
 	errRollback := errors.New("roll back")
 	if !s.pg {
 		// The writer is one connection: the cache set here is the import's,
@@ -96,24 +107,14 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		}
 		now := s.now()
 		seen := map[string]int{} // external ids read after the first failure, by line
-		fail := func(line int, err error) {
-			res.Failed++
-			var me *models.Error
-			if !errors.As(err, &me) || len(me.Fields) == 0 {
-				res.add(RowError{Line: line, Field: "row", Message: err.Error()})
-				return
-			}
-			for _, f := range me.Fields {
-				res.add(RowError{Line: line, Field: f.Field, Message: f.Message})
-			}
-		}
+		fail := res.fail
 		var batch *copyBatch
 		if conn != nil {
 			batch = newCopyBatch(conn)
 		}
 		rowPath := func(br batchRecord) error {
 			ins.nextWords = br.words
-			err := s.importOne(tx, ins, actor, br.inc, now, opts.OnConflict, &res)
+			err := s.importOne(tx, ins, actor, br.inc, now, opts, &res)
 			var me *models.Error
 			if err != nil && errors.As(err, &me) {
 				fail(br.line, err)
@@ -158,6 +159,13 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				fail(rec.Line, err)
 				continue
 			}
+			if batch != nil && batch.holds(&inc) {
+				// The earlier record must meet this one as the row path
+				// would, even once nothing will be stored.
+				if err := flushBatch(); err != nil {
+					return err
+				}
+			}
 			if res.Failed > 0 {
 				// Nothing will be stored: validate only, but still report every
 				// external_id that would fail, not just the first.
@@ -168,6 +176,12 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 						continue
 					}
 					seen[*inc.ExternalID] = rec.Line
+					if batch != nil && batch.holds(&inc) {
+						// An earlier record of this file, waiting in the COPY batch.
+						fail(rec.Line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
+							Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also earlier in this file", *inc.ExternalID)}}})
+						continue
+					}
 					if id, err := ins.existing(*inc.ExternalID); err == nil && id != 0 {
 						fail(rec.Line, externalIDTaken(tx, inc.ExternalID))
 					}
@@ -175,11 +189,6 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 				continue
 			}
 			if batch != nil {
-				if batch.holds(&inc) {
-					if err := flushBatch(); err != nil {
-						return err
-					}
-				}
 				inc.CreatedAt, inc.UpdatedAt = now, now
 				batch.add(rec.Line, inc, p.words)
 				if len(batch.recs) >= copyBatchSize {
@@ -204,7 +213,7 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		if opts.Progress != nil {
 			opts.Progress(res.Read)
 		}
-		if res.Failed > 0 || opts.DryRun {
+		if res.Failed > 0 {
 			return errRollback
 		}
 		if err := bulk.rebuild(); err != nil {
@@ -224,16 +233,41 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 	if err != nil {
 		return res, internal("import", err)
 	}
-	if res.Failed > 0 {
-		res.Created, res.Updated, res.Skipped, res.Unchanged = 0, 0, 0, 0
-		e := &models.Error{Code: models.Invalid,
-			Message: fmt.Sprintf("%d of %d records are not valid; nothing was imported", res.Failed, res.Read)}
-		for _, re := range res.Errors {
-			e.Fields = append(e.Fields, models.FieldError{Field: re.Field, Message: re.Message, Line: re.Line})
-		}
-		return res, e
+	return res, res.outcome()
+}
+
+// outcome is the import's error when any record failed: nothing was
+// stored, and no count but the failures stands.
+func (r *ImportResult) outcome() error {
+	if r.Failed == 0 {
+		return nil
 	}
-	return res, nil
+	r.Created, r.Updated, r.Skipped, r.Unchanged = 0, 0, 0, 0
+	msg := fmt.Sprintf("%d of %d records are not valid; nothing was imported", r.Failed, r.Read)
+	if r.Read == 0 {
+		// The file failed before its first record: its header, or its
+		// first line.
+		msg = "the file cannot be read as records; nothing was imported"
+	}
+	e := &models.Error{Code: models.Invalid, Message: msg}
+	for _, re := range r.Errors {
+		e.Fields = append(e.Fields, models.FieldError{Field: re.Field, Message: re.Message, Line: re.Line})
+	}
+	return e
+}
+
+// fail records that the record on line could not be stored, with every
+// field error it carries.
+func (r *ImportResult) fail(line int, err error) {
+	r.Failed++
+	var me *models.Error
+	if !errors.As(err, &me) || len(me.Fields) == 0 {
+		r.add(RowError{Line: line, Field: "row", Message: err.Error()})
+		return
+	}
+	for _, f := range me.Fields {
+		r.add(RowError{Line: line, Field: f.Field, Message: f.Message})
+	}
 }
 
 func (r *ImportResult) add(e RowError) {
@@ -245,7 +279,8 @@ func (r *ImportResult) add(e RowError) {
 // importOne stores one record. It inserts first and looks the external_id
 // up only when the insert finds it taken: a lookup before every insert
 // cost an import a query per record to find, nearly always, nothing.
-func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, onConflict string, res *ImportResult) error {
+func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, opts ImportOptions, res *ImportResult) error {
+	onConflict := opts.OnConflict
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err := ins.insert(&inc, actor)
 	if err == nil {
@@ -282,6 +317,9 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	}
 	action := "update"
 	if cur.DeletedAt != nil {
+		if !opts.Restore {
+			return restoreNeedsAdmin(cur.ID, *inc.ExternalID)
+		}
 		action = "restore"
 	}
 	out, err := s.updateTx(tx, actor, cur, inc, action)
@@ -294,6 +332,121 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 		res.Updated++
 	}
 	return nil
+}
+
+// restoreNeedsAdmin is the row error of a record that would bring back a
+// deleted incident for a sender who may not restore.
+func restoreNeedsAdmin(id int64, externalID string) error {
+	return &models.Error{Code: models.Forbidden, Message: "restoring a deleted incident needs the admin role",
+		Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf(
+			"%q is held by incident %d, which is deleted; restoring it needs the admin role (POST /incidents/%d/restore)", externalID, id, id)}}}
+}
+
+// dryRun checks and counts what Import would do, inside one read
+// transaction on a reader connection: the writer stays free for others
+// however long the file takes to read. It decides each record as the real
+// import would: a record whose external_id an earlier record of the file
+// holds meets that record, not the stored one.
+func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOptions) (ImportResult, error) {
+	res := ImportResult{DryRun: true, Errors: []RowError{}}
+	type earlier struct {
+		line    int
+		content string // what the record would leave stored, as JSON
+	}
+	inFile := map[string]earlier{}
+	contentOf := func(inc models.Incident) string {
+		b, _ := json.Marshal(content(inc))
+		return string(b)
+	}
+	err := s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
+		records := readAhead(r, s.now())
+		defer records.stop()
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p, ok := records.next()
+			if !ok {
+				return nil
+			}
+			if p.err != nil {
+				var me *models.Error
+				if !errors.As(p.err, &me) {
+					return p.err
+				}
+				res.fail(p.rec.Line, p.err)
+				return nil
+			}
+			res.Read++
+			if opts.Progress != nil && res.Read%1000 == 0 {
+				opts.Progress(res.Read)
+			}
+			line, inc := p.rec.Line, p.inc
+			switch {
+			case p.rec.Err != nil:
+				res.fail(line, p.rec.Err)
+				continue
+			case p.normErr != nil:
+				res.fail(line, p.normErr)
+				continue
+			case inc.ExternalID == nil:
+				res.Created++
+				continue
+			}
+			ext := *inc.ExternalID
+			if prev, dup := inFile[ext]; dup {
+				switch opts.OnConflict {
+				case OnConflictFail:
+					res.fail(line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
+						Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", ext, prev.line)}}})
+				case OnConflictSkip:
+					res.Skipped++
+				default:
+					next := contentOf(inc)
+					if next == prev.content {
+						res.Unchanged++
+					} else {
+						res.Updated++
+					}
+					inFile[ext] = earlier{line, next}
+				}
+				continue
+			}
+			rows, err := queryIncidents(tx, "SELECT "+incidentColumns+" FROM incidents i WHERE i.external_id = ?", ext)
+			if err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				res.Created++
+				inFile[ext] = earlier{line, contentOf(inc)}
+				continue
+			}
+			cur := fromRow(rows[0])
+			switch opts.OnConflict {
+			case OnConflictFail:
+				res.fail(line, externalIDTaken(tx, inc.ExternalID))
+			case OnConflictSkip:
+				res.Skipped++
+			default:
+				switch {
+				case cur.DeletedAt != nil && !opts.Restore:
+					res.fail(line, restoreNeedsAdmin(cur.ID, ext))
+				case cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(inc)):
+					res.Unchanged++
+				default:
+					res.Updated++
+				}
+				inFile[ext] = earlier{line, contentOf(inc)}
+			}
+		}
+	}, &sql.TxOptions{ReadOnly: true})
+	if opts.Progress != nil {
+		opts.Progress(res.Read)
+	}
+	if err != nil {
+		return res, internal("import dry run", err)
+	}
+	return res, res.outcome()
 }
 
 // bulkIndexes lets a large import into SQLite build the secondary indexes

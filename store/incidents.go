@@ -435,42 +435,76 @@ func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident
 		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb)}).Error
 }
 
-// History lists every revision of an incident, deleted or not, oldest
-// first. The create lists every field the incident was created with.
-func (s *Store) History(ctx context.Context, id int64) ([]Revision, error) {
-	var out []Revision
+// HistoryPage asks for part of a history: the revisions after version
+// After, oldest first, at most Limit of them and no more than
+// models.MaxPageBytes of changes past the first.
+type HistoryPage struct {
+	After int
+	Limit int
+}
+
+// HistoryResult is one page of a history. Next is the version to ask
+// after for the next page, nil on the last.
+type HistoryResult struct {
+	Revisions []Revision
+	Next      *int
+}
+
+// History lists a page of the revisions of an incident, deleted or not,
+// oldest first. The create lists every field the incident was created
+// with. Neither the page nor the work behind it holds more than one
+// revision beyond the page's size: the create's fields are found by
+// undoing the later changes one revision at a time.
+func (s *Store) History(ctx context.Context, id int64, page HistoryPage) (HistoryResult, error) {
+	var out HistoryResult
+	limit := page.Limit
+	if limit <= 0 {
+		limit = models.DefaultLimit
+	}
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := getTx(tx, id, true)
 		if err != nil {
 			return err
 		}
-		rows, err := revisionsTx(tx, id)
+		rows, err := tx.Raw("SELECT version, action, actor, changed_at, changes FROM revisions WHERE incident_id = ? AND version > ? ORDER BY version LIMIT ?",
+			id, page.After, limit+1).Rows()
 		if err != nil {
 			return err
 		}
-		out = make([]Revision, len(rows))
-		for i, r := range rows {
-			out[i] = Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
-			if err := json.Unmarshal([]byte(r.Changes), &out[i].Changes); err != nil {
+		defer rows.Close()
+		out.Revisions = []Revision{}
+		size := 0
+		for rows.Next() {
+			var r revisionRow
+			if err := rows.Scan(&r.Version, &r.Action, &r.Actor, &r.ChangedAt, &r.Changes); err != nil {
 				return err
 			}
+			if len(out.Revisions) == limit || len(out.Revisions) > 0 && size+len(r.Changes) > models.MaxPageBytes {
+				next := out.Revisions[len(out.Revisions)-1].Version
+				out.Next = &next
+				break
+			}
+			size += len(r.Changes)
+			rev := Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
+			if err := json.Unmarshal([]byte(r.Changes), &rev.Changes); err != nil {
+				return err
+			}
+			out.Revisions = append(out.Revisions, rev)
 		}
-		if len(rows) > 0 && rows[0].Action == "create" {
-			first, err := undo(cur, rows, rows[0].Version)
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if len(out.Revisions) > 0 && out.Revisions[0].Action == "create" {
+			first, err := undo(tx, cur, out.Revisions[0].Version)
 			if err != nil {
 				return err
 			}
-			out[0].Changes = diff(nil, &first)
+			out.Revisions[0].Changes = diff(nil, &first)
 		}
 		return nil
 	})
 	return out, internal("history", err)
-}
-
-func revisionsTx(tx *gorm.DB, id int64) ([]revisionRow, error) {
-	var rows []revisionRow
-	err := tx.Where("incident_id = ?", id).Order("version").Find(&rows).Error
-	return rows, err
 }
 
 // IncidentAt returns the incident as it stood at one version: the current
@@ -485,29 +519,42 @@ func (s *Store) IncidentAt(ctx context.Context, id int64, version int) (models.I
 		if version < 1 || version > cur.Version {
 			return models.Errorf(models.NotFound, "incident %d has no version %d; its latest is %d", id, version, cur.Version)
 		}
-		rows, err := revisionsTx(tx, id)
-		if err != nil {
-			return err
-		}
-		out, err = undo(cur, rows, version)
+		out, err = undo(tx, cur, version)
 		return err
 	})
 	return out, internal("incident at version", err)
 }
 
 // undo rolls cur back to version by applying the old values of every later
-// revision, newest first.
-func undo(cur models.Incident, revs []revisionRow, version int) (models.Incident, error) {
+// revision, newest first, read one at a time.
+func undo(tx *gorm.DB, cur models.Incident, version int) (models.Incident, error) {
 	doc := content(cur)
-	at := cur
-	for i := len(revs) - 1; i >= 0 && revs[i].Version > version; i-- {
+	rows, err := tx.Raw("SELECT version, action, changed_at, changes FROM revisions WHERE incident_id = ? AND version >= ? ORDER BY version DESC",
+		cur.ID, version).Rows()
+	if err != nil {
+		return models.Incident{}, err
+	}
+	defer rows.Close()
+	var at revisionRow
+	for rows.Next() {
+		var r revisionRow
+		if err := rows.Scan(&r.Version, &r.Action, &r.ChangedAt, &r.Changes); err != nil {
+			return models.Incident{}, err
+		}
+		if r.Version == version {
+			at = r
+			continue
+		}
 		var changes []Change
-		if err := json.Unmarshal([]byte(revs[i].Changes), &changes); err != nil {
+		if err := json.Unmarshal([]byte(r.Changes), &changes); err != nil {
 			return models.Incident{}, err
 		}
 		for _, c := range changes {
 			doc[c.Field] = c.Old
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return models.Incident{}, err
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -517,14 +564,12 @@ func undo(cur models.Incident, revs []revisionRow, version int) (models.Incident
 	if err := json.Unmarshal(b, &out); err != nil {
 		return models.Incident{}, err
 	}
-	out.ID, out.CreatedAt, out.Version = at.ID, at.CreatedAt, version
+	out.ID, out.CreatedAt, out.Version = cur.ID, cur.CreatedAt, version
 	out.DeletedAt = nil
-	for _, r := range revs {
-		if r.Version == version {
-			out.UpdatedAt = parseTime(r.ChangedAt)
-			if r.Action == "delete" {
-				out.DeletedAt = &out.UpdatedAt
-			}
+	if at.Version == version {
+		out.UpdatedAt = parseTime(at.ChangedAt)
+		if at.Action == "delete" {
+			out.DeletedAt = &out.UpdatedAt
 		}
 	}
 	return out, nil

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"incidentdb/models"
 )
 
@@ -112,13 +114,12 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 		order = "i." + col + " " + dir + ", " + order
 	}
 	q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " ORDER BY " + order + " LIMIT " + strconv.Itoa(p.Limit+1)
-	rows, err := queryIncidents(db, q, args...)
+	rows, more, err := queryPage(db, q, args, p.Limit)
 	if err != nil {
 		return ListResult{}, internal("list incidents", err)
 	}
 	res := ListResult{Total: total}
-	if len(rows) > p.Limit {
-		rows = rows[:p.Limit]
+	if more {
 		last := rows[len(rows)-1]
 		next := &models.Cursor{Sort: p.Sort, ID: last.ID}
 		switch col {
@@ -139,6 +140,33 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 	}
 	res.Items = items
 	return res, nil
+}
+
+// queryPage reads up to limit incidents of q, and stops early once they
+// hold models.MaxPageBytes of text (a page always holds one): rows are
+// read one at a time, so a page of large incidents never sits in memory
+// whole. more reports whether rows were left.
+func queryPage(db *gorm.DB, q string, args []any, limit int) ([]incidentRow, bool, error) {
+	rs, err := db.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, false, err
+	}
+	defer rs.Close()
+	var out []incidentRow
+	size := 0
+	for rs.Next() {
+		var r incidentRow
+		if err := scanIncident(rs, &r); err != nil {
+			return nil, false, err
+		}
+		n := r.size()
+		if len(out) == limit || len(out) > 0 && size+n > models.MaxPageBytes {
+			return out, true, nil
+		}
+		size += n
+		out = append(out, r)
+	}
+	return out, false, rs.Err()
 }
 
 // CountIncidents counts live incidents, for seeding and metrics.

@@ -43,6 +43,18 @@ type incidentRow struct {
 
 func (incidentRow) TableName() string { return "incidents" }
 
+// size is about what the row takes as JSON: its text, which is all but a
+// few hundred bytes of it.
+func (r *incidentRow) size() int {
+	n := 300 + len(r.Summary) + len(r.Forces) + len(r.ContributingCountries) + len(r.Casualties) + len(r.Sources)
+	for _, p := range []*string{r.ExternalID, r.Mission, r.Country, r.Region, r.Locality} {
+		if p != nil {
+			n += len(*p)
+		}
+	}
+	return n
+}
+
 type casualtyRow struct {
 	IncidentID  int64   `gorm:"column:incident_id;primaryKey"`
 	Position    int     `gorm:"column:position;primaryKey"`

@@ -38,21 +38,54 @@ var migrations embed.FS
 // time, so writes go through a single-connection pool (they queue in Go
 // instead of failing with "database is locked") and reads through a pool of
 // their own that WAL lets run beside the writer.
+//
+// Long reads (exports, dry runs) have a pool of their own: a client that
+// stalls an export holds a connection and a read transaction for as long
+// as it is allowed to, and must not take a connection that page reads and
+// key checks need.
 type Store struct {
 	pg     bool   // PostgreSQL rather than SQLite
 	file   string // the SQLite database path, URI-escaped
+	path   string // the SQLite database path, as given
 	w, r   *gorm.DB
+	long   *gorm.DB // exports and dry runs
 	now    func() time.Time
 	keyUse sync.Map       // key id -> when its use was last recorded
 	bg     sync.WaitGroup // background writes, finished before Close
+	// stopWAL ends the goroutine that keeps the SQLite WAL bounded.
+	stopWAL   chan struct{}
+	closeOnce sync.Once
 }
 
 // Option changes how Open sets up the Store.
 type Option func(*config)
 
 type config struct {
-	now      func() time.Time
-	syncFull bool
+	now         func() time.Time
+	syncFull    bool
+	longReaders int
+	walLimit    int64
+	walEvery    time.Duration
+}
+
+// DefaultLongReaders is how many exports and dry runs can read at once
+// unless WithLongReaders says otherwise: a whole-table export reads on two
+// connections.
+const DefaultLongReaders = 16
+
+// WithLongReaders sets the size of the pool that exports and dry-run
+// imports read on, apart from the pool of page reads and key checks. The
+// HTTP layer admits no more long reads than it holds.
+func WithLongReaders(n int) Option { return func(c *config) { c.longReaders = max(1, n) } }
+
+// DefaultWALLimit is the size the SQLite WAL is brought back to once no
+// reader holds an older snapshot.
+const DefaultWALLimit = 64 << 20
+
+// WithWALLimit sets the size past which the SQLite WAL is checkpointed and
+// truncated, and how often that is checked.
+func WithWALLimit(bytes int64, every time.Duration) Option {
+	return func(c *config) { c.walLimit, c.walEvery = bytes, every }
 }
 
 // WithClock sets the clock used for timestamps and "not in the future"; tests
@@ -69,7 +102,7 @@ func WithSyncFull() Option { return func(c *config) { c.syncFull = true } }
 // here: pragmas are in the DSN so they reach every pooled connection, not
 // just the one an Exec happens to use.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	cfg := config{now: time.Now}
+	cfg := config{now: time.Now, longReaders: DefaultLongReaders, walLimit: DefaultWALLimit, walEvery: 10 * time.Second}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -101,7 +134,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{file: file, w: w, now: func() time.Time { return cfg.now().UTC() }}
+	s := &Store{file: file, path: unescapedPath(dsn), w: w, now: func() time.Time { return cfg.now().UTC() }}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		return nil, err
@@ -124,7 +157,85 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	rdb.SetMaxOpenConns(readers)
 	rdb.SetMaxIdleConns(readers)
 	s.r = r
+	long, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-2048"), gcfg())
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("open %s for exports: %w", file, err)
+	}
+	if err := limitPool(long, cfg.longReaders); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	s.long = long
+	s.watchWAL(cfg.walLimit, cfg.walEvery)
 	return s, nil
+}
+
+// limitPool bounds a pool and lets its idle connections go: a burst of
+// exports should not keep a dozen connections and their caches open.
+func limitPool(db *gorm.DB, n int) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(min(n, 2))
+	sqlDB.SetConnMaxIdleTime(time.Minute)
+	return nil
+}
+
+// watchWAL keeps the SQLite WAL near limit. The writer's own checkpoints
+// cannot get past a reader's snapshot, so while an export holds one the
+// WAL grows with every write; once it is gone this checkpoints on a
+// connection of its own (PASSIVE: writers go on) and then truncates the
+// file, without waiting for anyone (a busy timeout of zero), every tick
+// the file is over limit. The writer's journal_size_limit also cuts the
+// file back to limit whenever it starts the WAL over.
+func (s *Store) watchWAL(limit int64, every time.Duration) {
+	if limit <= 0 || every <= 0 {
+		return
+	}
+	db, err := sql.Open("sqlite3", "file:"+s.file+"?_busy_timeout=0")
+	if err != nil {
+		return
+	}
+	db.SetMaxOpenConns(1)
+	s.stopWAL = make(chan struct{})
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer db.Close()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stopWAL:
+				return
+			case <-tick.C:
+			}
+			if st, err := os.Stat(s.path + "-wal"); err != nil || st.Size() <= limit {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), every)
+			_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+			_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+			cancel()
+		}
+	}()
+}
+
+// unescapedPath is the file path of a SQLite dsn, for the operating system.
+func unescapedPath(dsn string) string {
+	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
+		p, _, _ := strings.Cut(rest, "?")
+		if u, err := url.PathUnescape(p); err == nil {
+			return u
+		}
+		return p
+	}
+	return dsn
 }
 
 // Page cache sizes of the SQLite writer, in KiB: for single writes, and
@@ -150,9 +261,13 @@ func (cfg config) gorm() *gorm.Config {
 // small writes to temporary files.
 const writerDriver = "sqlite3_incidentdb_writer"
 
+//
+// journal_size_limit makes the writer cut the WAL back to DefaultWALLimit
+// each time it starts it over, instead of keeping a file that a long
+// reader once let grow.
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = "+strconv.Itoa(DefaultWALLimit), nil)
 		return err
 	}})
 }
@@ -186,6 +301,15 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	long, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	if err == nil {
+		err = limitPool(long, cfg.longReaders)
+	}
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL for exports: %w", err)
+	}
+	s.long = long
 	return s, nil
 }
 
@@ -209,8 +333,18 @@ func sqliteFile(dsn string) (string, error) {
 // Close closes the reader pool, then the writer, whose last close
 // checkpoints the WAL into the main file.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if s.stopWAL != nil {
+			close(s.stopWAL)
+		}
+	})
 	s.bg.Wait()
 	var errs []error
+	if s.long != nil {
+		if db, err := s.long.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+	}
 	if s.pg {
 		if db, err := s.w.DB(); err == nil {
 			errs = append(errs, db.Close())
@@ -353,14 +487,25 @@ func internal(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// Pools returns the writer and reader connection pools, for metrics; on
-// PostgreSQL they are one pool, returned as the writer.
-func (s *Store) Pools() (writer, reader *sql.DB) {
-	writer, _ = s.w.DB()
-	if !s.pg {
-		reader, _ = s.r.DB()
+// Pools returns the connection pools by name (writer, reader, long), for
+// metrics; on PostgreSQL the writer and the readers are one pool, named
+// writer.
+func (s *Store) Pools() map[string]*sql.DB {
+	out := map[string]*sql.DB{}
+	add := func(name string, g *gorm.DB) {
+		if g == nil {
+			return
+		}
+		if db, err := g.DB(); err == nil {
+			out[name] = db
+		}
 	}
-	return writer, reader
+	add("writer", s.w)
+	if !s.pg {
+		add("reader", s.r)
+	}
+	add("long", s.long)
+	return out
 }
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2... for statements

@@ -70,7 +70,10 @@ func importCommand() *cli.Command {
 			defer s.Close()
 			start := time.Now()
 			res, err := s.Import(ctx, cmd.String("actor"), r, store.ImportOptions{
-				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run")})
+				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"),
+				// Whoever can run the command holds the database file: no role
+				// is narrower than that.
+				Restore: true})
 			if bar != nil {
 				bar.Finish()
 				fmt.Fprintln(cmd.Root().ErrWriter)
