@@ -56,7 +56,7 @@ func TestHistoryPagesAreBounded(t *testing.T) {
 			t.Errorf("a history page of %d bytes", len(res.body))
 		}
 		var page struct {
-			Revisions []struct{ Version int }
+			Revisions  []struct{ Version int }
 			NextCursor *string `json:"next_cursor"`
 		}
 		res.json(t, &page)

@@ -261,7 +261,6 @@ func (cfg config) gorm() *gorm.Config {
 // small writes to temporary files.
 const writerDriver = "sqlite3_incidentdb_writer"
 
-//
 // journal_size_limit makes the writer cut the WAL back to DefaultWALLimit
 // each time it starts it over, instead of keeping a file that a long
 // reader once let grow.
