@@ -27,6 +27,11 @@ const (
 // it is acting as someone.
 func authenticate(keys KeyStore) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if n := len(c.Request.Header.Values("Authorization")); n > 1 {
+			// Which key would act is not the sender's to guess.
+			writeError(c, malformed("Authorization", "is given %d times; send one key", n))
+			return
+		}
 		h := c.GetHeader("Authorization")
 		if h == "" {
 			c.Next()

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,7 +32,13 @@ type exchangeHandlers struct {
 	db        ExchangeStore
 	maxImport int64
 	rows      *prometheus.CounterVec
+	limits    Limits
+	exports   *gate
+	imports   *gate
 }
+
+// importWait is how long an import waits for a place before a 503.
+const importWait = 30 * time.Second
 
 // DefaultMaxImport bounds an import body; the CLI has no such limit.
 const DefaultMaxImport = 256 << 20
@@ -39,6 +49,9 @@ const flushEvery = 500
 
 func (h *exchangeHandlers) exportParams(c *gin.Context, extra ...string) (models.Filter, exchange.CSVOptions, bool) {
 	q, err := queryValues(c)
+	if err == nil {
+		err = singleParams(q, "hxl", "bom")
+	}
 	if err == nil {
 		var f models.Filter
 		if f, err = models.ParseFilter(q, extra...); err == nil {
@@ -65,9 +78,7 @@ func boolParam(v, name string) (bool, error) {
 	return b, nil
 }
 
-// stream runs an export. Once the first byte is out, a failure can only cut
-// the response short; it is logged, and the client sees a truncated file
-// rather than a misleading 200 with a complete-looking one.
+// stream runs an export.
 func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename string, f models.Filter,
 	write func(*models.Incident) error, flush func() error, finish func() error) {
 	h.streamRows(c, format, contentType, filename, f, nil, write, flush, finish)
@@ -75,8 +86,31 @@ func (h *exchangeHandlers) stream(c *gin.Context, format, contentType, filename 
 
 // streamRows is stream for a writer of raw rows (writeRow), or of decoded
 // incidents (write) when writeRow is nil.
+//
+// An export is admitted only within the limits (see Limits), and every
+// write to the client has a deadline: ExportIdle from the last flush, and
+// never past ExportMax from the start. A client that stops reading is cut
+// when the deadline passes, which ends the export's read transaction.
+// Once the first byte is out, a failure can only cut the response short:
+// the connection is then closed without the end of the body, so that the
+// client sees a truncated file rather than a complete-looking one.
 func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filename string, f models.Filter,
 	writeRow func(*exchange.StoredRow) error, write func(*models.Incident) error, flush func() error, finish func() error) {
+	release, ok := h.exports.enter(c)
+	if !ok {
+		return
+	}
+	defer release()
+	rc := http.NewResponseController(c.Writer)
+	start := time.Now()
+	extend := func() {
+		d := time.Now().Add(h.limits.ExportIdle)
+		if end := start.Add(h.limits.ExportMax); end.Before(d) {
+			d = end
+		}
+		_ = rc.SetWriteDeadline(d)
+	}
+	extend()
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Status(http.StatusOK)
@@ -86,7 +120,10 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 			if err := flush(); err != nil {
 				return err
 			}
-			c.Writer.Flush()
+			if err := rc.Flush(); err != nil {
+				return err
+			}
+			extend()
 		}
 		return nil
 	}
@@ -110,10 +147,14 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 		err = finish()
 	}
 	h.rows.WithLabelValues("export", format).Add(float64(n))
-	if err != nil && c.Request.Context().Err() == nil {
-		// The status line is gone: only the log can know.
-		slog.ErrorContext(c.Request.Context(), "export failed", "path", c.FullPath(), "rows", n, "error", err)
-		c.Abort()
+	if err != nil {
+		if c.Request.Context().Err() == nil {
+			slog.ErrorContext(c.Request.Context(), "export cut short", "path", c.FullPath(), "rows", n,
+				"seconds", time.Since(start).Seconds(), "error", err)
+		}
+		// The status line is gone; only a broken connection can say so.
+		release()
+		panic(http.ErrAbortHandler)
 	}
 }
 
@@ -187,23 +228,47 @@ func importFormat(c *gin.Context, given string) (string, error) {
 }
 
 func (h *exchangeHandlers) importIncidents(c *gin.Context) {
-	if err := onlyParams(c, "format", "on_conflict", "dry_run"); err != nil {
-		writeError(c, err)
-		return
+	q, err := queryValues(c)
+	if err == nil {
+		err = onlyParams(c, "format", "on_conflict", "dry_run")
 	}
-	q, _ := queryValues(c)
-	format, err := importFormat(c, q.Get("format"))
+	if err == nil {
+		err = singleParams(q, "format", "on_conflict", "dry_run")
+	}
+	var format string
+	if err == nil {
+		format, err = importFormat(c, q.Get("format"))
+	}
+	var dry bool
+	if err == nil {
+		dry, err = boolParam(q.Get("dry_run"), "dry_run")
+	}
+	if err == nil && c.Request.ContentLength > h.maxImport {
+		err = importTooLarge(h.maxImport)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	dry, err := boolParam(q.Get("dry_run"), "dry_run")
+	release, ok := h.imports.enter(c)
+	if !ok {
+		return
+	}
+	defer release()
+	// The import may take longer than the server's write timeout; the
+	// answer gets its own deadline once it is ready.
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetWriteDeadline(time.Time{})
+	spool, err := h.spool(c)
 	if err != nil {
+		if models.ErrorCode(err) == models.TooLarge {
+			err = importTooLarge(h.maxImport)
+		}
 		writeError(c, err)
 		return
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, h.maxImport)
-	r, err := exchange.NewReader(format, body)
+	defer spool.Close()
+	r, err := exchange.NewReader(format, spool)
 	if err == nil {
 		var res store.ImportResult
 		res, err = h.db.Import(c.Request.Context(), actor(c), r, store.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
@@ -212,15 +277,58 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 			if !res.DryRun {
 				h.rows.WithLabelValues("import", format).Add(float64(res.Created + res.Updated))
 			}
+			_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
 			c.JSON(http.StatusOK, res)
 			return
 		}
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		err = &models.Error{Code: models.TooLarge,
-			Message: fmt.Sprintf("the file is larger than the import limit of %d bytes; nothing was imported (the command-line import has no limit)", h.maxImport),
-			Fields:  []models.FieldError{{Field: "body", Message: fmt.Sprintf("at most %d bytes", h.maxImport)}}}
-	}
+	_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
 	writeError(c, err)
+}
+
+// spool copies the request body (decoded, within the import limit) to a
+// temporary file and returns it, read from the start. The import then
+// reads at disk speed: a client uploading slowly holds no database
+// connection, no transaction and, on SQLite, not the one writer. The file
+// has no name once opened, so nothing is left behind whatever happens.
+func (h *exchangeHandlers) spool(c *gin.Context) (*os.File, error) {
+	body, err := requestBody(c, h.maxImport)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(h.limits.SpoolDir, "incidentdb-import-*")
+	if err != nil {
+		return nil, fmt.Errorf("import spool: %w", err)
+	}
+	os.Remove(f.Name())
+	if _, err := io.Copy(f, body); err != nil {
+		f.Close()
+		var me *models.Error
+		if errors.As(err, &me) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("import spool: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func importTooLarge(limit int64) error {
+	return &models.Error{Code: models.TooLarge,
+		Message: fmt.Sprintf("the file is larger than the import limit of %d bytes; nothing was imported (the command-line import has no limit)", limit),
+		Fields:  []models.FieldError{{Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}}}
+}
+
+// singleParams refuses a parameter given more than once among names:
+// which of two values would win is not the client's to guess.
+func singleParams(q url.Values, names ...string) error {
+	for _, name := range names {
+		if n := len(q[name]); n > 1 {
+			return malformed(name, "is given %d times; give it once", n)
+		}
+	}
+	return nil
 }

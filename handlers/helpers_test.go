@@ -29,10 +29,16 @@ type api struct {
 
 // newAPI serves the real router over a fresh database file, with one key of
 // each role.
-func newAPI(tb testing.TB, cfg handlers.Config) *api {
+func newAPI(tb testing.TB, cfg handlers.Config, opts ...store.Option) *api {
 	tb.Helper()
-	db, err := store.Open(context.Background(), storetest.DSN(tb),
-		store.WithClock(func() time.Time { return fixedNow }))
+	return newAPIAt(tb, storetest.DSN(tb), cfg, opts...)
+}
+
+// newAPIAt is newAPI on the database dsn, with more store options.
+func newAPIAt(tb testing.TB, dsn string, cfg handlers.Config, opts ...store.Option) *api {
+	tb.Helper()
+	db, err := store.Open(context.Background(), dsn,
+		append([]store.Option{store.WithClock(func() time.Time { return fixedNow })}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}

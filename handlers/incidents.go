@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -46,7 +45,11 @@ type listResponse struct {
 }
 
 func (h *incidentHandlers) create(c *gin.Context) {
-	if err := onlyParams(c); err != nil {
+	err := onlyParams(c)
+	if err == nil {
+		err = requireJSON(c, "application/json")
+	}
+	if err != nil {
 		writeError(c, err)
 		return
 	}
@@ -110,6 +113,10 @@ func (h *incidentHandlers) get(c *gin.Context) {
 }
 
 func (h *incidentHandlers) replace(c *gin.Context) {
+	if err := requireJSON(c, "application/json"); err != nil {
+		writeError(c, err)
+		return
+	}
 	h.update(c, func(body []byte, now time.Time) func(models.Incident) (models.Incident, error) {
 		return func(models.Incident) (models.Incident, error) {
 			in, err := models.DecodeIncidentInput(body)
@@ -122,10 +129,8 @@ func (h *incidentHandlers) replace(c *gin.Context) {
 }
 
 func (h *incidentHandlers) patch(c *gin.Context) {
-	ct := c.ContentType()
-	if ct != "" && ct != "application/merge-patch+json" && ct != "application/json" {
-		writeError(c, &models.Error{Code: models.Malformed, Message: "PATCH takes a JSON merge patch (RFC 7396)",
-			Fields: []models.FieldError{{Field: "Content-Type", Message: "must be application/merge-patch+json or application/json"}}})
+	if err := requireJSON(c, "application/merge-patch+json", "application/json"); err != nil {
+		writeError(c, err)
 		return
 	}
 	h.update(c, func(body []byte, now time.Time) func(models.Incident) (models.Incident, error) {
@@ -311,6 +316,11 @@ func targetVersion(c *gin.Context) (int64, []int, bool) {
 
 func pathID(c *gin.Context) (int64, error) {
 	raw := c.Param("id")
+	if raw == "import" && c.FullPath() == BasePath+"/incidents/:id" {
+		// /incidents/import is the import's own path, which only POST takes.
+		c.Header("Allow", "POST")
+		return 0, models.Errorf(models.MethodNotAllowed, "%s is not allowed on %s; it takes POST", c.Request.Method, c.Request.URL.Path)
+	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		return 0, malformed("id", "must be a positive whole number")
@@ -378,19 +388,16 @@ func etagMatches(header string, version int) bool {
 }
 
 func readBody(c *gin.Context, limit int64) ([]byte, error) {
-	r := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
-	body, err := io.ReadAll(r)
+	r, err := requestBody(c, limit)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, &models.Error{Code: models.TooLarge,
-				Message: "the body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes",
-				Fields:  []models.FieldError{{Field: "body", Message: "at most " + strconv.FormatInt(limit, 10) + " bytes"}}}
-		}
-		return nil, malformed("body", "could not be read")
+		return nil, err
 	}
-	return body, nil
+	return io.ReadAll(r)
 }
+
+// maxQuery bounds a query string: a hundred region names fit in it many
+// times over, and nothing parses or matches more.
+const maxQuery = 32 << 10
 
 // queryValues parses the query string strictly. URL.Query drops pairs it
 // cannot parse ("region=Mopti;country=ML", "%ZZ"), which would answer an
@@ -398,6 +405,9 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 func queryValues(c *gin.Context) (url.Values, error) {
 	if v, ok := c.Get("incidentdb.query"); ok {
 		return v.(url.Values), nil
+	}
+	if n := len(c.Request.URL.RawQuery); n > maxQuery {
+		return nil, malformed("query", "is %d bytes long; at most %d are read", n, maxQuery)
 	}
 	q, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {

@@ -71,10 +71,14 @@ func (m *metrics) handler() gin.HandlerFunc {
 func (m *metrics) observe() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		// Deferred: an export cut short ends in a panic that aborts the
+		// connection, and it must be counted too.
+		defer func() {
+			route := routeOf(c)
+			m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+			m.durations.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		}()
 		c.Next()
-		route := routeOf(c)
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.durations.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
 	}
 }
 
@@ -112,23 +116,29 @@ func saneID(id string) bool {
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer logRequest(log, c, start)
 		c.Next()
-		route := routeOf(c)
-		attrs := []slog.Attr{
-			slog.String("method", c.Request.Method), slog.String("route", route), slog.String("path", c.Request.URL.Path),
-			slog.Int("status", c.Writer.Status()), slog.Duration("duration", time.Since(start)),
-			slog.Int("bytes", max(0, c.Writer.Size())), slog.String("request_id", c.GetString("incidentdb.request_id")),
-			slog.String("client", c.ClientIP()),
-		}
-		if name, ok := c.Get(ctxKeyName); ok {
-			attrs = append(attrs, slog.String("key", name.(string)))
-		}
-		level := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
-			level = slog.LevelError
-		}
-		log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// logRequest writes the line of one request; deferred, so that an aborted
+// export is logged too.
+func logRequest(log *slog.Logger, c *gin.Context, start time.Time) {
+	route := routeOf(c)
+	attrs := []slog.Attr{
+		slog.String("method", c.Request.Method), slog.String("route", route), slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()), slog.Duration("duration", time.Since(start)),
+		slog.Int("bytes", max(0, c.Writer.Size())), slog.String("request_id", c.GetString("incidentdb.request_id")),
+		slog.String("client", c.ClientIP()),
+	}
+	if name, ok := c.Get(ctxKeyName); ok {
+		attrs = append(attrs, slog.String("key", name.(string)))
+	}
+	level := slog.LevelInfo
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
 
 // routeOf is the route template of the request, or "unmatched".

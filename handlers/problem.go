@@ -23,15 +23,18 @@ type Problem struct {
 
 // statusOf is the one table from error codes to HTTP statuses.
 var statusOf = map[models.Code]int{
-	models.Invalid:      http.StatusUnprocessableEntity,
-	models.Malformed:    http.StatusBadRequest,
-	models.NotFound:     http.StatusNotFound,
-	models.Conflict:     http.StatusConflict,
-	models.Precondition: http.StatusPreconditionFailed,
-	models.TooLarge:     http.StatusRequestEntityTooLarge,
-	models.Unauthorized: http.StatusUnauthorized,
-	models.Forbidden:    http.StatusForbidden,
-	models.Internal:     http.StatusInternalServerError,
+	models.Invalid:          http.StatusUnprocessableEntity,
+	models.Malformed:        http.StatusBadRequest,
+	models.NotFound:         http.StatusNotFound,
+	models.Conflict:         http.StatusConflict,
+	models.Precondition:     http.StatusPreconditionFailed,
+	models.TooLarge:         http.StatusRequestEntityTooLarge,
+	models.Unsupported:      http.StatusUnsupportedMediaType,
+	models.MethodNotAllowed: http.StatusMethodNotAllowed,
+	models.StorageFull:      http.StatusInsufficientStorage,
+	models.Unauthorized:     http.StatusUnauthorized,
+	models.Forbidden:        http.StatusForbidden,
+	models.Internal:         http.StatusInternalServerError,
 }
 
 const problemType = "urn:incidentdb:problem:"

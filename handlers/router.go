@@ -37,6 +37,8 @@ type Config struct {
 	MaxImport int64
 	// RateLimit limits requests per client.
 	RateLimit RateLimit
+	// Limits bound exports and imports.
+	Limits Limits
 	// Logger receives one line per request; nil logs nothing.
 	Logger *slog.Logger
 	// Version and Commit label the build in /metrics.
@@ -62,6 +64,10 @@ func New(db Store, cfg Config) http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.RemoveExtraSlash = true
+	// Route on the path as sent: decoded first, /incidents/1%2f..%2f2 would
+	// be cleaned into /incidents/2 and serve another incident.
+	r.UseRawPath = true
+	r.UnescapePathValues = true
 	_ = r.SetTrustedProxies(nil)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -119,7 +125,12 @@ func New(db Store, cfg Config) http.Handler {
 	get("/incidents/:id/history", read, inc.history)
 	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
 
-	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows}
+	limits := cfg.Limits.withDefaults()
+	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows, limits: limits,
+		exports: newGate("exports", limits.Exports, limits.ExportsPerClient, 0),
+		// Imports queue a while: on SQLite they would wait for the one
+		// writer anyway, and an editor's script should not have to retry.
+		imports: newGate("imports", limits.Imports, limits.Imports*2, importWait)}
 	get("/incidents.csv", read, ex.incidentsCSV)
 	get("/incidents.ndjson", read, ex.incidentsNDJSON)
 	get("/incidents.geojson", read, ex.incidentsGeoJSON)

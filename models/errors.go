@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code classifies an Error so the HTTP layer can map it to a status in one
@@ -18,6 +19,11 @@ const (
 	Conflict     Code = "conflict"     // clashes with stored data, such as a taken external_id (409)
 	Precondition Code = "precondition" // If-Match names a version that is no longer current (412)
 	TooLarge     Code = "too_large"    // the body exceeds its limit (413)
+	Unsupported  Code = "unsupported"  // the body's Content-Type or Content-Encoding is not one we read (415)
+	// MethodNotAllowed: the path exists, not with this method (405).
+	MethodNotAllowed Code = "method_not_allowed"
+	// StorageFull: the database has no room left (507).
+	StorageFull  Code = "storage_full"
 	Unauthorized Code = "unauthorized" // no key, or an unknown or revoked one (401)
 	Forbidden    Code = "forbidden"    // the key's role may not do this (403)
 	Internal     Code = "internal"     // our fault; details are logged, never sent
@@ -56,7 +62,7 @@ func (e *Error) Error() string {
 
 // Errorf builds an Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, ClipArgs(args)...)}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or Internal
@@ -78,7 +84,7 @@ type FieldErrors []FieldError
 
 // Add records one problem with a field.
 func (fe *FieldErrors) Add(field, format string, args ...any) {
-	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	*fe = append(*fe, FieldError{Field: Clip(field), Message: fmt.Sprintf(format, ClipArgs(args)...)})
 }
 
 // Err returns nil when nothing was recorded, otherwise an Invalid *Error.
@@ -98,4 +104,33 @@ func AsMalformed(err error) error {
 		e.Code = Malformed
 	}
 	return err
+}
+
+// maxEcho is how much of a value a client sent an error message quotes:
+// enough for any real name and for the lists of allowed values messages
+// give, and a bound on an answer to a 50 MB header line.
+const maxEcho = 300
+
+// Clip shortens a value a client sent to what an error message may quote
+// of it, marking the cut.
+func Clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes in all)", len(s))
+}
+
+// ClipArgs clips the strings among the arguments of an error message,
+// which are most often what a client sent.
+func ClipArgs(args []any) []any {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > maxEcho {
+			args[i] = Clip(s)
+		}
+	}
+	return args
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"incidentdb/models/gazetteer"
 )
@@ -272,7 +273,14 @@ func listParam(fe *FieldErrors, v url.Values, name string) []string {
 	var out []string
 	for _, raw := range v[name] {
 		for _, part := range strings.Split(raw, ",") {
-			if p := strings.TrimSpace(part); p != "" {
+			p := strings.TrimSpace(part)
+			if n := utf8.RuneCountInString(p); n > MaxShortRunes {
+				// Before any matching: a suggestion for a 60,000-letter name
+				// costs a second of CPU.
+				fe.Add(name, "has a value %d characters long; at most %d are allowed", n, MaxShortRunes)
+				return nil
+			}
+			if p != "" {
 				out = append(out, p)
 			}
 		}
@@ -306,6 +314,10 @@ func singleParam(fe *FieldErrors, v url.Values, name string) (string, bool) {
 	}
 	if len(vals) > 1 {
 		fe.Add(name, "is given %d times; give it once", len(vals))
+		return "", false
+	}
+	if n := utf8.RuneCountInString(vals[0]); n > MaxShortRunes {
+		fe.Add(name, "is %d characters long; at most %d are allowed", n, MaxShortRunes)
 		return "", false
 	}
 	return strings.TrimSpace(vals[0]), true

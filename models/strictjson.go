@@ -15,22 +15,27 @@ import (
 // document. encoding/json matches keys without regard to case and lets a
 // repeated key win silently; both would let {"KILLED": 5} or a duplicated
 // "type" through, so bodies are checked against the schema first.
+//
+// A null where the Go type cannot hold one (an element of a list of
+// names) would decode silently as "" and vanish, so the schema also marks
+// where null is refused.
 type keySchema struct {
-	fields map[string]*keySchema // nil: any value, not checked further
-	elem   *keySchema            // for arrays of objects
+	fields  map[string]*keySchema // nil: any object, not checked further
+	elem    *keySchema            // for arrays
+	notNull bool
 }
 
 func schemaOf(t reflect.Type) *keySchema {
 	switch t.Kind() {
 	case reflect.Pointer:
-		return schemaOf(t.Elem())
+		s := *schemaOf(t.Elem())
+		s.notNull = false
+		return &s
 	case reflect.Slice:
-		if e := schemaOf(t.Elem()); e != nil {
-			return &keySchema{elem: e}
-		}
-		return nil
+		// A list may be null (left out); its elements follow their type.
+		return &keySchema{elem: schemaOf(t.Elem())}
 	case reflect.Struct:
-		s := &keySchema{fields: map[string]*keySchema{}}
+		s := &keySchema{fields: map[string]*keySchema{}, notNull: true}
 		for i := 0; i < t.NumField(); i++ {
 			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 			if name == "" || name == "-" {
@@ -40,7 +45,7 @@ func schemaOf(t reflect.Type) *keySchema {
 		}
 		return s
 	}
-	return nil
+	return &keySchema{notNull: true}
 }
 
 var incidentSchema = schemaOf(reflect.TypeOf(IncidentInput{}))
@@ -70,6 +75,10 @@ func walk(dec *json.Decoder, schema *keySchema, path string, depth int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
+	}
+	if tok == nil && schema != nil && schema.notNull {
+		return &Error{Code: Invalid, Message: "a value is null where it cannot be",
+			Fields: []FieldError{{Field: orBody(path), Message: "must not be null; leave it out instead"}}}
 	}
 	d, ok := tok.(json.Delim)
 	if !ok {

@@ -35,6 +35,16 @@ func serveCommand() *cli.Command {
 				Sources: cli.EnvVars("INCIDENTDB_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "requests a client may make at once above the rate", Sources: cli.EnvVars("INCIDENTDB_RATE_BURST")},
 			&cli.BoolFlag{Name: "rate-limit-loopback", Usage: "limit clients on 127.0.0.1 and ::1 too", Sources: cli.EnvVars("INCIDENTDB_RATE_LIMIT_LOOPBACK")},
+			&cli.IntFlag{Name: "max-exports", Value: handlers.DefaultExports, Usage: "exports streaming at once; past it, 503 with Retry-After",
+				Sources: cli.EnvVars("INCIDENTDB_MAX_EXPORTS")},
+			&cli.IntFlag{Name: "max-exports-per-client", Value: handlers.DefaultExportsPerClient,
+				Usage: "exports one client (key, or address without one) may stream at once; past it, 429 with Retry-After", Sources: cli.EnvVars("INCIDENTDB_MAX_EXPORTS_PER_CLIENT")},
+			&cli.DurationFlag{Name: "export-idle-timeout", Value: handlers.DefaultExportIdle, Usage: "an export whose client takes nothing for this long is cut",
+				Sources: cli.EnvVars("INCIDENTDB_EXPORT_IDLE_TIMEOUT")},
+			&cli.DurationFlag{Name: "export-timeout", Value: handlers.DefaultExportMax, Usage: "an export still streaming after this long is cut (it holds a snapshot of the database)",
+				Sources: cli.EnvVars("INCIDENTDB_EXPORT_TIMEOUT")},
+			&cli.IntFlag{Name: "max-imports", Value: handlers.DefaultImports, Usage: "imports (their uploads included) running at once; past it, 503 with Retry-After",
+				Sources: cli.EnvVars("INCIDENTDB_MAX_IMPORTS")},
 			&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "how long in-flight requests may run after SIGTERM",
 				Sources: cli.EnvVars("INCIDENTDB_SHUTDOWN_TIMEOUT")},
 		},
@@ -53,6 +63,9 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	default:
 		return fmt.Errorf("--sync must be normal or full, not %q", cmd.String("sync"))
 	}
+	limits := handlers.Limits{Exports: cmd.Int("max-exports"), ExportsPerClient: cmd.Int("max-exports-per-client"),
+		ExportIdle: cmd.Duration("export-idle-timeout"), ExportMax: cmd.Duration("export-timeout"), Imports: cmd.Int("max-imports")}
+	opts = append(opts, store.WithLongReaders(limits.LongReaders()))
 	s, err := openStore(ctx, cmd, opts...)
 	if err != nil {
 		return err
@@ -71,12 +84,16 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	}
 	srv := &http.Server{
 		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), Logger: log, Version: version, Commit: commit,
-			RateLimit: handlers.RateLimit{PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")}}),
+			RateLimit: handlers.RateLimit{PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")},
+			Limits:    limits}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports are large uploads
-		WriteTimeout:      0,               // exports stream for as long as they need
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		// A client that does not read its answer holds a goroutine and the
+		// answer's memory until this passes. Exports and imports set their
+		// own deadlines (see handlers.Limits).
+		WriteTimeout:   2 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", cmd.String("db"), "version", version)
 	errc := make(chan error, 1)

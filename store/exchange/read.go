@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -54,25 +55,57 @@ func NewReader(format string, r io.Reader) (Reader, error) {
 // problem response.
 func fileError(format string, args ...any) error {
 	return &models.Error{Code: models.Invalid, Message: "the file cannot be imported",
-		Fields: []models.FieldError{{Field: "file", Message: fmt.Sprintf(format, args...)}}}
+		Fields: []models.FieldError{{Field: "file", Message: fmt.Sprintf(format, models.ClipArgs(args)...)}}}
 }
 
 // rowError is a problem with one field of one row.
 func rowError(field, format string, args ...any) error {
 	return &models.Error{Code: models.Invalid, Message: "the row is not valid",
-		Fields: []models.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+		Fields: []models.FieldError{{Field: field, Message: fmt.Sprintf(format, models.ClipArgs(args)...)}}}
 }
 
 // csvSource wraps encoding/csv with the line numbers, BOM and HXL handling
 // that every CSV format here needs.
 type csvSource struct {
 	r      *csv.Reader
+	limit  *recordLimit
 	header []string
 	index  map[string]int
+	line   int // the line of the last record read
 }
 
+// errRecordTooLong is what recordLimit answers past its bound.
+var errRecordTooLong = errors.New("record too long")
+
+// recordLimit fails once more than max bytes were read since the last
+// reset: encoding/csv and encoding/json hold a whole record in memory
+// before they return it, so the bound must be on what they read.
+type recordLimit struct {
+	r      io.Reader
+	max, n int
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.n >= l.max {
+		return 0, errRecordTooLong
+	}
+	if len(p) > l.max-l.n {
+		p = p[:l.max-l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
+}
+
+func (l *recordLimit) reset() { l.n = 0 }
+
+// readAhead is how far the buffered readers above a recordLimit may read
+// past the record they return.
+const readAhead = 64 << 10
+
 func newCSVSource(r io.Reader, normalize func(string) string) (*csvSource, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	lim := &recordLimit{r: r, max: MaxLine + readAhead}
+	br := bufio.NewReaderSize(lim, readAhead)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 	}
@@ -83,10 +116,17 @@ func newCSVSource(r io.Reader, normalize func(string) string) (*csvSource, error
 	if errors.Is(err, io.EOF) {
 		return nil, fileError("the file is empty: a header row is required")
 	}
+	if errors.Is(err, errRecordTooLong) {
+		return nil, fileError("the header is longer than %d bytes", MaxLine)
+	}
 	if err != nil {
 		return nil, fileError("the header cannot be read: %v", err)
 	}
-	s := &csvSource{r: cr, index: map[string]int{}}
+	lim.reset()
+	if len(header) > maxColumns {
+		return nil, fileError("the header has %d columns; at most %d are read", len(header), maxColumns)
+	}
+	s := &csvSource{r: cr, limit: lim, index: map[string]int{}, line: 1}
 	for i, h := range header {
 		name := normalize(strings.TrimSpace(h))
 		if _, dup := s.index[name]; dup {
@@ -103,14 +143,19 @@ func newCSVSource(r io.Reader, normalize func(string) string) (*csvSource, error
 func (s *csvSource) read() ([]string, int, error) {
 	for {
 		rec, err := s.r.Read()
+		s.limit.reset()
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return nil, pe.StartLine, fileError("line %d: %v", pe.StartLine, pe.Err)
 			}
+			if errors.Is(err, errRecordTooLong) {
+				return nil, s.line + 1, fileError("the record after line %d is longer than %d bytes", s.line, MaxLine)
+			}
 			return nil, 0, err
 		}
 		line, _ := s.r.FieldPos(0)
+		s.line = line
 		if line == 2 && len(rec) > 0 && strings.HasPrefix(strings.TrimSpace(rec[0]), "#") {
 			continue
 		}
@@ -253,13 +298,22 @@ func floatCell(fe *models.FieldErrors, field string, v *string) *float64 {
 	if v == nil {
 		return nil
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(*v), 64)
-	if err != nil {
-		fe.Add(field, "%q is not a number", *v)
+	t := strings.TrimSpace(*v)
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || !decimalNumber.MatchString(t) {
+		fe.Add(field, "%q is not a decimal number", *v)
 		return nil
 	}
 	return &f
 }
+
+// decimalNumber is what a number cell may hold: ParseFloat alone would
+// also take 1_0, 0x1p-2, Inf and NaN, which no file means as coordinates.
+var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// maxColumns bounds a CSV header: the widest format read here (ACLED) has
+// about thirty.
+const maxColumns = 200
 
 // NDJSONReader reads one JSON incident per line; blank lines are skipped.
 type NDJSONReader struct {
@@ -304,13 +358,15 @@ func (nr *NDJSONReader) Next() (Record, error) {
 // so a large array is never held whole in memory.
 type JSONArrayReader struct {
 	dec   *json.Decoder
+	limit *recordLimit
 	data  []byte
 	index int
 }
 
 // NewJSONArrayReader checks the opening bracket.
 func NewJSONArrayReader(r io.Reader) (*JSONArrayReader, error) {
-	dec := json.NewDecoder(r)
+	lim := &recordLimit{r: r, max: MaxLine + readAhead}
+	dec := json.NewDecoder(lim)
 	tok, err := dec.Token()
 	if errors.Is(err, io.EOF) {
 		return nil, fileError("the file is empty: a JSON array is required")
@@ -318,7 +374,7 @@ func NewJSONArrayReader(r io.Reader) (*JSONArrayReader, error) {
 	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
 		return nil, fileError("a JSON array of incidents is required")
 	}
-	return &JSONArrayReader{dec: dec}, nil
+	return &JSONArrayReader{dec: dec, limit: lim}, nil
 }
 
 // Next returns the next element; Line is its 1-based position in the array.
@@ -333,8 +389,12 @@ func (jr *JSONArrayReader) Next() (Record, error) {
 		return Record{}, io.EOF
 	}
 	jr.index++
+	jr.limit.reset()
 	var raw json.RawMessage
 	if err := jr.dec.Decode(&raw); err != nil {
+		if errors.Is(err, errRecordTooLong) {
+			return Record{}, fileError("element %d is longer than %d bytes", jr.index, MaxLine)
+		}
 		return Record{}, fileError("element %d cannot be read: %v", jr.index, err)
 	}
 	in, err := models.DecodeIncidentInput(raw)

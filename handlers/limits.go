@@ -1,0 +1,172 @@
+package handlers
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Limits bound what downloads and uploads may hold, so that no client,
+// with or without a key, can stall the service by reading slowly or not
+// at all. Zero values take the defaults below.
+type Limits struct {
+	// Exports is how many exports may stream at once in all, and
+	// ExportsPerClient how many for one client (its key, or its address
+	// without one). Past them an export is refused at once: 503 or 429,
+	// with Retry-After.
+	Exports, ExportsPerClient int
+	// ExportIdle cuts an export whose client has taken nothing for that
+	// long, and ExportMax one that has streamed for that long: an export
+	// holds a read transaction (a snapshot) while it streams, and the
+	// SQLite WAL cannot shrink past the oldest snapshot.
+	ExportIdle, ExportMax time.Duration
+	// Imports is how many imports may run (upload included) at once.
+	Imports int
+	// SpoolDir is where import bodies are written before the import
+	// starts; empty is the system's temporary directory.
+	SpoolDir string
+}
+
+// The defaults of Limits.
+const (
+	DefaultExports          = 6
+	DefaultExportsPerClient = 2
+	DefaultExportIdle       = 30 * time.Second
+	DefaultExportMax        = 15 * time.Minute
+	DefaultImports          = 2
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.Exports <= 0 {
+		l.Exports = DefaultExports
+	}
+	if l.ExportsPerClient <= 0 {
+		l.ExportsPerClient = DefaultExportsPerClient
+	}
+	if l.ExportIdle <= 0 {
+		l.ExportIdle = DefaultExportIdle
+	}
+	if l.ExportMax <= 0 {
+		l.ExportMax = DefaultExportMax
+	}
+	if l.Imports <= 0 {
+		l.Imports = DefaultImports
+	}
+	return l
+}
+
+// LongReaders is how many database connections the long reads these
+// limits admit can hold at once: a whole-table export reads on two, a dry
+// run on one. The store's long-read pool is sized from it.
+func (l Limits) LongReaders() int {
+	l = l.withDefaults()
+	return 2*l.Exports + l.Imports
+}
+
+// gate admits at most total requests at once, and at most perClient of
+// one client. A request past the total waits up to wait for a place (with
+// no more than total others waiting), then is refused.
+type gate struct {
+	what      string
+	perClient int
+	wait      time.Duration
+	slots     chan struct{}
+	waiting   chan struct{}
+	mu        sync.Mutex
+	byClient  map[string]int
+}
+
+func newGate(what string, total, perClient int, wait time.Duration) *gate {
+	return &gate{what: what, perClient: perClient, wait: wait, slots: make(chan struct{}, total),
+		waiting: make(chan struct{}, total), byClient: map[string]int{}}
+}
+
+// retryAfterSeconds is what a refused export or import is told to wait.
+const retryAfterSeconds = 10
+
+// enter admits the request or answers it with 503 (the service is at its
+// limit) or 429 (this client is); release must be called once it is done.
+func (g *gate) enter(c *gin.Context) (release func(), ok bool) {
+	client := clientOf(c)
+	g.mu.Lock()
+	if n := g.byClient[client]; n >= g.perClient {
+		g.mu.Unlock()
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+		writeProblem(c, Problem{Type: problemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
+			Status: http.StatusTooManyRequests,
+			Detail: "this client has " + strconv.Itoa(n) + " " + g.what + " running, the most one client may; retry when one has finished"})
+		return nil, false
+	}
+	g.byClient[client]++
+	g.mu.Unlock()
+	leave := func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.byClient[client]--; g.byClient[client] <= 0 {
+			delete(g.byClient, client)
+		}
+	}
+	if !g.take(c) {
+		leave()
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+		writeProblem(c, Problem{Type: problemType + "unavailable", Title: http.StatusText(http.StatusServiceUnavailable),
+			Status: http.StatusServiceUnavailable,
+			Detail: "the server is running " + strconv.Itoa(cap(g.slots)) + " " + g.what + ", as many as it takes at once; retry in a few seconds"})
+		return nil, false
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			<-g.slots
+			leave()
+		})
+	}, true
+}
+
+// take gets a place, waiting for one if the gate waits at all.
+func (g *gate) take(c *gin.Context) bool {
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if g.wait <= 0 {
+		return false
+	}
+	select {
+	case g.waiting <- struct{}{}:
+		defer func() { <-g.waiting }()
+	default:
+		return false // enough are waiting already
+	}
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-c.Request.Context().Done():
+	}
+	return false
+}
+
+// clientOf names the client of a request for limits: its key when it sent
+// a valid one, else its address.
+func clientOf(c *gin.Context) string {
+	if name, ok := c.Get(ctxKeyName); ok {
+		return "key:" + name.(string)
+	}
+	return "ip:" + remoteHost(c.Request)
+}
+
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
