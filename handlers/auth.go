@@ -25,7 +25,10 @@ const (
 // goes on as anonymous (reads are open unless the server is private); a
 // request with a bad or revoked one is refused, since its sender believes
 // it is acting as someone.
-func authenticate(keys KeyStore) gin.HandlerFunc {
+//
+// Failed checks are counted by address (see authFailures), and an address
+// past its limit gets 429 before its key is looked up.
+func authenticate(keys KeyStore, failures *authFailures) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if n := len(c.Request.Header.Values("Authorization")); n > 1 {
 			// Which key would act is not the sender's to guess.
@@ -37,8 +40,14 @@ func authenticate(keys KeyStore) gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		addr := "ip:" + remoteHost(c.Request)
+		if wait := failures.blocked(addr, h); wait > 0 {
+			tooMany(c, wait, "too many failed key checks from this address")
+			return
+		}
 		scheme, key, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
+			failures.failed(addr, h)
 			writeError(c, &models.Error{Code: models.Unauthorized, Message: "the Authorization header must be 'Bearer <key>'",
 				Fields: []models.FieldError{{Field: "Authorization", Message: "must be 'Bearer <key>'"}}})
 			return
@@ -47,11 +56,13 @@ func authenticate(keys KeyStore) gin.HandlerFunc {
 		if err != nil {
 			var me *models.Error
 			if errors.As(err, &me) && me.Code == models.Unauthorized {
+				failures.failed(addr, h)
 				me.Fields = []models.FieldError{{Field: "Authorization", Message: "the key is not valid or has been revoked"}}
 			}
 			writeError(c, err)
 			return
 		}
+		failures.passed(h)
 		c.Set(ctxKeyName, name)
 		c.Set(ctxKeyRole, role)
 		c.Next()

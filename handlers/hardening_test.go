@@ -141,3 +141,43 @@ func TestListPagesAreBounded(t *testing.T) {
 		t.Errorf("%d incidents in %d pages, want %d in several", len(seen), pages, n)
 	}
 }
+
+// Guessing keys is limited by address before any lookup, loopback
+// included; a key that worked lately still works from that address, and
+// the limit on keys holds wherever a key comes from.
+func TestKeyChecksAndKeysAreRateLimited(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	if res := a.do(t, "GET", "/api/v1/incidents", a.reader, nil); res.status != 200 {
+		t.Fatalf("a good key: %d", res.status)
+	}
+	statuses := map[int]int{}
+	var retry string
+	for i := range 30 {
+		res := a.do(t, "GET", "/api/v1/incidents", "", nil, "Authorization", fmt.Sprintf("Bearer idb_guess%d", i))
+		statuses[res.status]++
+		if res.status == 429 {
+			retry = res.header.Get("Retry-After")
+		}
+	}
+	if statuses[401] != handlers.DefaultFailedKeyBurst || statuses[429] != 30-handlers.DefaultFailedKeyBurst || retry == "" {
+		t.Errorf("30 bad keys from one address: %v (Retry-After %q)", statuses, retry)
+	}
+	if res := a.do(t, "GET", "/api/v1/incidents", a.reader, nil); res.status != 200 {
+		t.Errorf("a key that passed before, from the blocked address: %d", res.status)
+	}
+	if res := a.do(t, "GET", "/api/v1/incidents", "", nil); res.status != 200 {
+		t.Errorf("no key, from the blocked address: %d", res.status)
+	}
+
+	b := newAPI(t, handlers.Config{RateLimit: handlers.RateLimit{PerSecond: 0.5, Burst: 2}})
+	keyed := map[int]int{}
+	for range 4 {
+		keyed[b.do(t, "GET", "/api/v1/incidents", b.reader, nil).status]++
+		if res := b.do(t, "GET", "/api/v1/incidents", "", nil); res.status != 200 {
+			t.Errorf("no key on loopback is exempt by default: %d", res.status)
+		}
+	}
+	if keyed[200] != 2 || keyed[429] != 2 {
+		t.Errorf("a key on loopback: %v, want two answered and two limited", keyed)
+	}
+}

@@ -103,7 +103,8 @@ func New(db Store, cfg Config) http.Handler {
 	r.HEAD("/metrics", m.handler())
 	registerDocs(r)
 
-	api := r.Group(BasePath, authenticate(db), rateLimit(cfg.RateLimit))
+	failures := newAuthFailures(cfg.RateLimit)
+	api := r.Group(BasePath, authenticate(db, failures), rateLimit(cfg.RateLimit))
 	read := require(models.RoleReader)
 	if !cfg.Private {
 		read = func(c *gin.Context) { c.Next() }

@@ -44,7 +44,10 @@ func startServer(ctx context.Context, cfg config, db, logPath string) (*server, 
 	}
 	// Not CommandContext: the server must get SIGTERM and time to
 	// checkpoint, not SIGKILL, so stop does the ending.
-	s.cmd = exec.Command(cfg.bin, "serve", "--addr", addr, "--db", db)
+	// Keys are rate-limited on loopback too, and the load's writers use
+	// them: the bench measures the service, not its limiter. Its exports
+	// run side by side with the load.
+	s.cmd = exec.Command(cfg.bin, "serve", "--addr", addr, "--db", db, "--rate-limit", "0", "--max-exports", "16", "--max-exports-per-client", "16")
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	// Its own process group keeps a terminal's Ctrl-C from reaching it
 	// before we have stopped it cleanly; Pdeathsig ends it if we are
