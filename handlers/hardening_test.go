@@ -181,3 +181,18 @@ func TestKeyChecksAndKeysAreRateLimited(t *testing.T) {
 		t.Errorf("a key on loopback: %v, want two answered and two limited", keyed)
 	}
 }
+
+// A private server's metrics need a key too: they count its incidents.
+func TestPrivateMetricsNeedAKey(t *testing.T) {
+	a := newAPI(t, handlers.Config{Private: true})
+	if res := a.do(t, "GET", "/metrics", "", nil); res.status != 401 {
+		t.Errorf("metrics without a key on a private server: %d", res.status)
+	}
+	if res := a.do(t, "GET", "/metrics", a.reader, nil); res.status != 200 || !strings.Contains(string(res.body), "incidentdb_incidents") {
+		t.Errorf("metrics with a key: %d", res.status)
+	}
+	b := newAPI(t, handlers.Config{})
+	if res := b.do(t, "GET", "/metrics", "", nil); res.status != 200 {
+		t.Errorf("metrics on an open server: %d", res.status)
+	}
+}

@@ -99,11 +99,17 @@ func New(db Store, cfg Config) http.Handler {
 	r.GET("/readyz", readyz)
 	r.HEAD("/readyz", readyz)
 
-	r.GET("/metrics", m.handler())
-	r.HEAD("/metrics", m.handler())
+	failures := newAuthFailures(cfg.RateLimit)
+	// On a private server the metrics tell how many incidents there are and
+	// what is asked of the service: they need a key like any read.
+	metricsChain := []gin.HandlerFunc{m.handler()}
+	if cfg.Private {
+		metricsChain = []gin.HandlerFunc{authenticate(db, failures), rateLimit(cfg.RateLimit), require(models.RoleReader), m.handler()}
+	}
+	r.GET("/metrics", metricsChain...)
+	r.HEAD("/metrics", metricsChain...)
 	registerDocs(r)
 
-	failures := newAuthFailures(cfg.RateLimit)
 	api := r.Group(BasePath, authenticate(db, failures), rateLimit(cfg.RateLimit))
 	read := require(models.RoleReader)
 	if !cfg.Private {

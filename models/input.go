@@ -221,7 +221,10 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 	}
 
 	if in.Summary != nil {
-		s := strings.TrimSpace(*in.Summary)
+		// Line breaks are stored as LF: a CSV reader turns CRLF inside a
+		// cell into LF, and a round trip through our CSV must give back
+		// the same summary.
+		s := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(*in.Summary, "\r\n", "\n"), "\r", "\n"))
 		if n := utf8.RuneCountInString(s); n > MaxSummaryRunes {
 			fe.Add("summary", "is %d characters long; at most %d are allowed", n, MaxSummaryRunes)
 		} else if hasControl(s, true) {
@@ -252,6 +255,11 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 
 func total(fe *FieldErrors, field string, given *int, sum int) int {
 	if given == nil {
+		if sum > MaxCount {
+			// A derived total is held to the cap a given one is, or the
+			// incident could not be sent back as it is stored.
+			fe.Add(field, "the casualty lines add up to %d; a total is at most %d", sum, MaxCount)
+		}
 		return sum
 	}
 	switch {

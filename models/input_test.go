@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -130,5 +131,54 @@ func TestPatchOfLinesMovesDerivedValues(t *testing.T) {
 	in, _ = inc.MergePatch([]byte(`{"summary":"x"}`))
 	if next, err = in.Normalize(fixedNow); err != nil || next.Killed != 10 {
 		t.Errorf("given total: %d, %v", next.Killed, err)
+	}
+}
+
+// A total derived from the lines is held to the same cap as a given one:
+// otherwise the stored incident could not be sent back as it is.
+func TestDerivedTotalsAreCapped(t *testing.T) {
+	var lines []models.CasualtyInput
+	k := 999_999
+	g := "civilian"
+	for range models.MaxCasualties {
+		lines = append(lines, models.CasualtyInput{Group: &g, Killed: &k})
+	}
+	d, typ := "2017-11-24", "ied"
+	_, err := models.IncidentInput{OccurredOn: &d, Type: &typ, Casualties: lines}.Normalize(fixedNow)
+	var me *models.Error
+	if !errors.As(err, &me) || len(me.Fields) != 1 || me.Fields[0].Field != "killed" {
+		t.Fatalf("lines adding up to %d: %v", k*models.MaxCasualties, err)
+	}
+	one := lines[:1]
+	if inc, err := (models.IncidentInput{OccurredOn: &d, Type: &typ, Casualties: one}).Normalize(fixedNow); err != nil || inc.Killed != k {
+		t.Errorf("one line of %d: %+v, %v", k, inc.Killed, err)
+	}
+}
+
+// Line breaks are stored as LF, whatever a client sent: a CSV reader
+// turns CRLF into LF, and the round trip must give back the same text.
+func TestSummaryLineBreaksAreLF(t *testing.T) {
+	inc, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","summary":"first\r\nsecond\rthird\nfourth"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Summary != "first\nsecond\nthird\nfourth" {
+		t.Errorf("summary %q", inc.Summary)
+	}
+}
+
+// A list of names may be left out (null) but may not hold a null, which
+// would otherwise vanish as an empty name.
+func TestNullInsideAListIsRefused(t *testing.T) {
+	for _, body := range []string{
+		`{"occurred_on":"2017-11-24","type":"ied","forces":[null]}`,
+		`{"occurred_on":"2017-11-24","type":"ied","contributing_countries":["NE",null]}`,
+	} {
+		if _, err := models.DecodeIncidentInput([]byte(body)); models.ErrorCode(err) != models.Invalid {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+	if _, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","forces":null,"casualties":null}`); err != nil {
+		t.Errorf("null lists: %v", err)
 	}
 }

@@ -1,5 +1,17 @@
 package store
 
+import "strconv"
+
 // BulkStep lets tests reach the bulk-index path of an import with a few
 // hundred incidents instead of tens of thousands.
 var BulkStep = &bulkStep
+
+// LimitPages caps the SQLite file at its current size plus extra pages on
+// the writer's connection, as a full disk would.
+func (s *Store) LimitPages(extra int) error {
+	var n int
+	if err := s.w.Raw("PRAGMA page_count").Scan(&n).Error; err != nil {
+		return err
+	}
+	return s.w.Exec("PRAGMA max_page_count = " + strconv.Itoa(n+extra)).Error
+}

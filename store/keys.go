@@ -50,7 +50,9 @@ func hashKey(key string) string {
 }
 
 // CreateKey makes a new random key for name with role and returns it; only
-// its hash is stored. A name held by a live key is a Conflict.
+// its hash is stored. A name any key has had, revoked or not, is a
+// Conflict: revisions record the key's name as who made a change, so one
+// name must always mean one key.
 func (s *Store) CreateKey(ctx context.Context, name string, role models.Role) (string, error) {
 	name = strings.TrimSpace(name)
 	var fe models.FieldErrors
@@ -71,8 +73,8 @@ func (s *Store) CreateKey(ctx context.Context, name string, role models.Role) (s
 	err := s.w.WithContext(ctx).Create(&keyRow{Name: name, Role: string(role), Hash: hashKey(key),
 		CreatedAt: formatTime(s.now())}).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return "", &models.Error{Code: models.Conflict, Message: "a live key has this name already",
-			Fields: []models.FieldError{{Field: "name", Message: "revoke the old key first or choose another name"}}}
+		return "", &models.Error{Code: models.Conflict, Message: "a key has had this name already",
+			Fields: []models.FieldError{{Field: "name", Message: "names are never reused, so that the history's actors each name one key; choose another name"}}}
 	}
 	return key, internal("create key", err)
 }

@@ -483,7 +483,22 @@ func internal(op string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	if storageFull(err) {
+		return &models.Error{Code: models.StorageFull,
+			Message: "the database has no room left on its disk; nothing was stored (an operator must free space)"}
+	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// storageFull recognises a write that failed for want of space: SQLite's
+// SQLITE_FULL (the disk, or max_page_count), PostgreSQL's disk_full.
+func storageFull(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "53100"
 }
 
 // Pools returns the connection pools by name (writer, reader, long), for

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +115,106 @@ func TestTrimmedTimestampsAreMigrated(t *testing.T) {
 	}
 	if got := updatedSince(t, s, "2026-12-01T08:45:39Z"); len(got) != 1 || got[0] != inc.ID {
 		t.Errorf("updated_since with whole seconds finds %v after the migration", got)
+	}
+}
+
+// A write that finds the disk full says so (and stores nothing), rather
+// than failing as if the server were broken.
+func TestAFullDiskIsStorageFull(t *testing.T) {
+	storetest.SkipOnPostgres(t, "the page limit is SQLite's")
+	s := mustOpen(t)
+	ctx := context.Background()
+	if _, err := s.CreateIncident(ctx, "tester", mustNormalize(t, menaka())); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.CountIncidents(ctx)
+	if err := s.LimitPages(0); err != nil {
+		t.Fatal(err)
+	}
+	big := menaka()
+	big.ExternalID = nil
+	text := strings.Repeat("A long summary that needs pages the disk does not have. ", 150)
+	big.Summary = &text
+	var err error
+	for range 50 {
+		if _, err = s.CreateIncident(ctx, "tester", mustNormalize(t, big)); err != nil {
+			break
+		}
+	}
+	if models.ErrorCode(err) != models.StorageFull {
+		t.Fatalf("creates on a full disk: %v, want storage_full", err)
+	}
+	if n, _ := s.CountIncidents(ctx); n < before {
+		t.Errorf("%d incidents after, %d before", n, before)
+	}
+}
+
+// A revoked key's name stays its own: history records names, and one
+// name must always mean one key.
+func TestKeyNamesAreNeverReused(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	if _, err := s.CreateKey(ctx, "field-office", models.RoleEditor); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeKey(ctx, "field-office"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateKey(ctx, "field-office", models.RoleAdmin); models.ErrorCode(err) != models.Conflict {
+		t.Errorf("a revoked key's name taken again: %v", err)
+	}
+	if _, err := s.CreateKey(ctx, "field-office-2", models.RoleAdmin); err != nil {
+		t.Errorf("another name: %v", err)
+	}
+}
+
+// A database from before names were unique may hold a revoked key and a
+// live one of the same name, and summaries with CRLF: the migration keeps
+// every key (the revoked one renamed) and stores the line breaks as LF.
+func TestMigrationOfKeyNamesAndLineBreaks(t *testing.T) {
+	dsn := storetest.DSN(t)
+	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateIncident(context.Background(), "tester", mustNormalize(t, menaka())); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db := rawDB(t, dsn)
+	for _, q := range []string{
+		"DROP INDEX api_keys_name",
+		"CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL",
+		"INSERT INTO api_keys (name, role, hash, created_at, revoked_at) VALUES ('ops', 'admin', 'h1', '2026-01-01T00:00:00.000000000Z', '2026-02-01T00:00:00.000000000Z')",
+		"INSERT INTO api_keys (name, role, hash, created_at) VALUES ('ops', 'editor', 'h2', '2026-03-01T00:00:00.000000000Z')",
+		"UPDATE incidents SET summary = 'one' || chr(13) || chr(10) || 'two'",
+		"DELETE FROM schema_migrations WHERE version = 8",
+	} {
+		if !store.IsPostgres(dsn) {
+			q = strings.ReplaceAll(q, "chr(", "char(")
+		}
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s, err = store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	keys, err := s.ListKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, k := range keys {
+		names = append(names, k.Name)
+	}
+	if got := strings.Join(names, " "); got != "ops ops#1" {
+		t.Errorf("keys after the migration: %s", got)
+	}
+	var summary string
+	if err := db.QueryRow("SELECT summary FROM incidents").Scan(&summary); err != nil || summary != "one\ntwo" {
+		t.Errorf("summary after the migration: %q, %v", summary, err)
 	}
 }
