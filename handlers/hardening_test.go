@@ -196,3 +196,39 @@ func TestPrivateMetricsNeedAKey(t *testing.T) {
 		t.Errorf("metrics on an open server: %d", res.status)
 	}
 }
+
+// Reports and pickers show one spelling of a name, whatever spellings
+// later writes bring: a known mission by its acronym, any other name as
+// first written.
+func TestNamesShownAreCanonical(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	for _, body := range []string{
+		`{"occurred_on":"2017-11-24","type":"ied","mission":"minusma","country":"ML","region":"Mopti","forces":["Garde nationale","minusma"],"killed":1}`,
+		`{"occurred_on":"2017-11-25","type":"ied","mission":"MINUSMA","country":"ML","region":"Mopti","forces":["Garde nationale"],"killed":1}`,
+		`{"occurred_on":"2017-11-26","type":"ied","mission":"-MINUSMA","country":"ML","region":"Mopti","forces":["-GARDE NATIONALE","-MINUSMA"],"killed":1}`,
+	} {
+		a.create(t, []byte(body))
+	}
+	for _, path := range []string{"/api/v1/reports/casualties?group_by=mission", "/api/v1/reports/casualties?group_by=mission&min_killed=1",
+		"/api/v1/reports/casualties?group_by=mission,year&from=2017-11-01&to=2017-11-30"} {
+		var rep struct{ Rows []map[string]any }
+		a.do(t, "GET", path, "", nil).json(t, &rep)
+		if len(rep.Rows) != 1 || rep.Rows[0]["mission"] != "MINUSMA" {
+			t.Errorf("%s: %v", path, rep.Rows)
+		}
+	}
+	var byForce struct{ Rows []map[string]any }
+	a.do(t, "GET", "/api/v1/reports/casualties?group_by=force", "", nil).json(t, &byForce)
+	var forces []any
+	for _, r := range byForce.Rows {
+		forces = append(forces, r["force"])
+	}
+	if fmt.Sprint(forces) != "[Garde nationale MINUSMA]" {
+		t.Errorf("forces in the report: %v", forces)
+	}
+	var picker struct{ Items []struct{ Name string } }
+	a.do(t, "GET", "/api/v1/forces", "", nil).json(t, &picker)
+	if fmt.Sprint(picker.Items) != "[{Garde nationale} {MINUSMA}]" {
+		t.Errorf("forces picker: %v", picker)
+	}
+}

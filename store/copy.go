@@ -24,6 +24,7 @@ var copyTables = []struct{ name, columns string }{
 	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_by_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
+	{"name_labels", "kind, key, label"},
 }
 
 // CopyTo copies everything this database holds (incidents with their ids,

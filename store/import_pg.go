@@ -193,6 +193,7 @@ func (b *copyBatch) copy(ctx context.Context, ins *inserter, actor string, recs 
 		}
 		children[5].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
 		ins.addTotals(inc)
+		addLabels(ins.labels, inc)
 	}
 	for _, t := range children {
 		if err := b.copyFrom(ctx, t); err != nil {

@@ -162,6 +162,11 @@ func (s *Store) updateTx(tx *gorm.DB, actor string, cur, next models.Incident, a
 	if err := writeChildren(tx, &next); err != nil {
 		return models.Incident{}, err
 	}
+	labels := map[labelKey]string{}
+	addLabels(labels, &next)
+	if err := writeLabels(tx, labels); err != nil {
+		return models.Incident{}, err
+	}
 	if cur.DeletedAt == nil {
 		if err := applyTotals(tx, &cur, -1); err != nil {
 			return models.Incident{}, err

@@ -40,6 +40,8 @@ type inserter struct {
 	// totals collects the report totals of the incidents inserted, to be
 	// added in one upsert per key at flush instead of two per incident.
 	totals map[totalsKey]Counts
+	// labels collects the names the incidents wrote, recorded at flush.
+	labels map[labelKey]string
 }
 
 type totalsKey struct {
@@ -59,7 +61,8 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 	if err != nil {
 		return nil, err
 	}
-	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{}}
+	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{},
+		labels: map[labelKey]string{}}
 	// PostgreSQL's driver has no LastInsertId, so the id comes back with
 	// RETURNING there; SQLite's RETURNING costs several times a plain insert,
 	// so SQLite uses LastInsertId.
@@ -224,6 +227,7 @@ func (ins *inserter) insert(inc *models.Incident, actor string) error {
 		return err
 	}
 	ins.addTotals(inc)
+	addLabels(ins.labels, inc)
 	return nil
 }
 
@@ -315,6 +319,10 @@ func (ins *inserter) flush(tx *gorm.DB) error {
 	if err := ins.flushWords(); err != nil {
 		return err
 	}
+	if err := writeLabels(tx, ins.labels); err != nil {
+		return err
+	}
+	clear(ins.labels)
 	// A fixed order: two writers updating the same rows in different orders
 	// deadlock on PostgreSQL.
 	keys := make([]totalsKey, 0, len(ins.totals))

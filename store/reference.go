@@ -28,13 +28,13 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 		Incidents int64
 	}
 	var rows []row
-	q := "SELECT region_key, min(region) AS region, country, CAST(sum(incidents) AS BIGINT) AS incidents FROM totals_all"
+	q := "SELECT t.region_key, " + labelSQL(labelRegion, "t.region_key", "min(t.region)") + " AS region, t.country, CAST(sum(t.incidents) AS BIGINT) AS incidents FROM totals_all t"
 	var args []any
 	if country != "" {
-		q += " WHERE country = ?"
+		q += " WHERE t.country = ?"
 		args = append(args, country)
 	}
-	if err := s.r.WithContext(ctx).Raw(q+" GROUP BY region_key, country", args...).Scan(&rows).Error; err != nil {
+	if err := s.r.WithContext(ctx).Raw(q+" GROUP BY t.region_key, t.country", args...).Scan(&rows).Error; err != nil {
 		return nil, internal("region counts", err)
 	}
 	type key struct{ country, region string }
@@ -98,11 +98,14 @@ type NameCount struct {
 // first.
 func (s *Store) ForceCounts(ctx context.Context) ([]NameCount, error) {
 	var out []NameCount
-	err := s.r.WithContext(ctx).Raw(`SELECT min(f.name) AS name, count(*) AS incidents
+	err := s.r.WithContext(ctx).Raw(`SELECT `+labelSQL(labelForce, "f.name_key", "min(f.name)")+` AS name, count(*) AS incidents
 		FROM incident_forces f JOIN incidents i ON i.id = f.incident_id
 		WHERE i.deleted_at IS NULL GROUP BY f.name_key ORDER BY incidents DESC, name`).Scan(&out).Error
 	if out == nil {
 		out = []NameCount{}
+	}
+	for i := range out {
+		out[i].Name = shownName(out[i].Name)
 	}
 	return out, internal("force counts", err)
 }

@@ -48,15 +48,15 @@ type dimSQL struct {
 }
 
 var baseDims = map[models.Dimension]dimSQL{
-	"region":  {key: "i.region_key", label: "min(i.region)"},
+	"region":  {key: "i.region_key", label: labelSQL(labelRegion, "i.region_key", "min(i.region)")},
 	"country": {key: "i.country", label: "i.country"},
-	"mission": {key: "i.mission_key", label: "min(i.mission)"},
+	"mission": {key: "i.mission_key", label: labelSQL(labelMission, "i.mission_key", "min(i.mission)")},
 	"type":    {key: "i.type", label: "i.type"},
 	"year":    {key: "substr(i.occurred_on, 1, 4)", label: "substr(i.occurred_on, 1, 4)"},
 	"month":   {key: "substr(i.occurred_on, 1, 7)", label: "substr(i.occurred_on, 1, 7)"},
 	// LEFT JOINs: an incident with no force or no contributing country is a
 	// null row, never dropped.
-	"force":                {key: "f.name_key", label: "min(f.name)", join: "LEFT JOIN incident_forces f ON f.incident_id = i.id"},
+	"force":                {key: "f.name_key", label: labelSQL(labelForce, "f.name_key", "min(f.name)"), join: "LEFT JOIN incident_forces f ON f.incident_id = i.id"},
 	"contributing_country": {key: "cc.code", label: "cc.code", join: "LEFT JOIN incident_countries cc ON cc.incident_id = i.id"},
 	"group":                {key: "c.grp", label: "c.grp"},
 	"nationality":          {key: "c.nationality", label: "c.nationality"},
@@ -128,9 +128,9 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		add("t.period <= ?", (*f.To)[:size])
 	}
 	cols := map[models.Dimension]dimSQL{
-		"region":  {key: "CASE WHEN t.region_key = '' THEN '' ELSE t.country END, t.region_key", label: "nullif(min(t.region), '')"},
+		"region":  {key: "CASE WHEN t.region_key = '' THEN '' ELSE t.country END, t.region_key", label: "nullif(" + labelSQL(labelRegion, "t.region_key", "min(t.region)") + ", '')"},
 		"country": {key: "t.country", label: "nullif(t.country, '')"},
-		"mission": {key: "t.mission_key", label: "nullif(min(t.mission), '')"},
+		"mission": {key: "t.mission_key", label: "nullif(" + labelSQL(labelMission, "t.mission_key", "min(t.mission)") + ", '')"},
 		"type":    {key: "t.type", label: "t.type"},
 		"year":    {key: "substr(t.period, 1, 4)", label: "substr(t.period, 1, 4)"},
 		"month":   {key: "t.period", label: "t.period"},
@@ -239,6 +239,9 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]R
 				continue
 			}
 			r.Values[i] = l.String
+			if dims[i] == "mission" || dims[i] == "force" {
+				r.Values[i] = shownName(l.String)
+			}
 			if dims[i] == "year" {
 				y, _ := strconv.Atoi(l.String)
 				r.Values[i] = y

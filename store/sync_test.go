@@ -218,3 +218,36 @@ func TestMigrationOfKeyNamesAndLineBreaks(t *testing.T) {
 		t.Errorf("summary after the migration: %q, %v", summary, err)
 	}
 }
+
+// A database from before labels were recorded gets, for each key, its
+// commonest spelling.
+func TestMigrationLabelsTheCommonestSpelling(t *testing.T) {
+	dsn := storetest.DSN(t)
+	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, force := range []string{"zz Garde", "Garde", "Garde", "GARDE"} {
+		in := menaka()
+		in.ExternalID, in.Forces = nil, []string{force}
+		if _, err := s.CreateIncident(context.Background(), "tester", mustNormalize(t, in)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	db := rawDB(t, dsn)
+	for _, q := range []string{"DROP TABLE name_labels", "DELETE FROM schema_migrations WHERE version = 9"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err = store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var label string
+	if err := db.QueryRow("SELECT label FROM name_labels WHERE kind = 'force' AND key = 'garde'").Scan(&label); err != nil || label != "Garde" {
+		t.Errorf("label %q, %v; want the commonest spelling, Garde", label, err)
+	}
+}

@@ -192,3 +192,11 @@ func MissionHost(acronym string) (country string, ok bool) {
 	m, ok := lookupMission(acronym)
 	return m.Host, ok
 }
+
+// CanonicalMission returns the acronym of the UN operation a name spells in
+// any case, spacing or punctuation ("minusma", "-MINUSMA"), so that reports
+// show one spelling of it.
+func CanonicalMission(name string) (string, bool) {
+	m, ok := lookupMission(name)
+	return m.Acronym, ok
+}
