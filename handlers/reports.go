@@ -48,7 +48,14 @@ func (c *answerCache) get(gen int64, key string) ([]byte, bool) {
 	return b, ok
 }
 
+// maxCachedAnswer is the largest answer kept: the cache holds the few
+// answers dashboards poll, and must not hold hundreds of large ones.
+const maxCachedAnswer = 256 << 10
+
 func (c *answerCache) put(gen int64, key string, b []byte) {
+	if len(b) > maxCachedAnswer {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen || c.body == nil || len(c.body) >= answerCacheSize {

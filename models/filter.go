@@ -104,10 +104,10 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 			if reg.Code != "" && strings.EqualFold(strings.TrimSpace(r), reg.Code) {
 				ref.Country = reg.Country
 			}
-		} else if near := gazetteer.Suggest(country, r, 1); len(near) > 0 && between(distance(ref.Key, gazetteer.Fold(near[0])), 1, 2) {
+		} else if near, ok := gazetteer.Near(country, r, 2); ok {
 			// Close to a known name but not it: a typo, not a region kept
 			// as free text. Answering "nothing found" would mislead.
-			fe.Add("region", "%q is not a known region; did you mean %s?", r, near[0])
+			fe.Add("region", "%q is not a known region; did you mean %s?", r, near)
 			continue
 		}
 		if ref.Country == "" || ref.Code == "" {
@@ -470,27 +470,3 @@ func decodeCursor(s string) (Cursor, error) {
 	}
 	return c, nil
 }
-
-// distance is the Levenshtein distance between two short strings.
-func distance(a, b string) int {
-	ar, br := []rune(a), []rune(b)
-	prev := make([]int, len(br)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ar); i++ {
-		cur := make([]int, len(br)+1)
-		cur[0] = i
-		for j := 1; j <= len(br); j++ {
-			cost := 1
-			if ar[i-1] == br[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(br)]
-}
-
-func between(n, lo, hi int) bool { return n >= lo && n <= hi }

@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -180,5 +182,19 @@ func TestNullInsideAListIsRefused(t *testing.T) {
 	}
 	if _, err := decodeNormalize(t, `{"occurred_on":"2017-11-24","type":"ied","forces":null,"casualties":null}`); err != nil {
 		t.Errorf("null lists: %v", err)
+	}
+}
+
+// A long filter value is refused before any name is matched against it
+// (BenchmarkParseFilterLongRegions measures what the longest allowed cost).
+func TestLongFilterValuesAreRefusedBeforeMatching(t *testing.T) {
+	long := strings.Repeat("menaka", 10_000)
+	_, err := models.ParseFilter(url.Values{"region": {long}})
+	var me *models.Error
+	if !errors.As(err, &me) || me.Fields[0].Field != "region" || len(me.Error()) > 1000 {
+		t.Errorf("a 60,000-letter region: %v", err)
+	}
+	if _, err := models.ParseFilter(url.Values{"region": {"Menaca"}}); err == nil || !strings.Contains(err.Error(), "Ménaka") {
+		t.Errorf("a typo: %v", err)
 	}
 }

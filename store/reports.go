@@ -223,6 +223,11 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]R
 	defer rows.Close()
 	out := []ReportRow{}
 	for rows.Next() {
+		if len(out) == MaxReportRows {
+			return nil, &models.Error{Code: models.Malformed, Message: "the report would be too long",
+				Fields: []models.FieldError{{Field: "group_by", Message: fmt.Sprintf(
+					"these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)}}}
+		}
 		labels := make([]sql.NullString, len(dims))
 		dest := make([]any, 0, len(dims)+3)
 		for i := range labels {
@@ -392,6 +397,10 @@ func period(t time.Time, interval models.Interval) string {
 	}
 	return t.Format("2006-01")
 }
+
+// MaxReportRows bounds a report: a table nobody reads past, and a bound on
+// what one request can make the server build (a few megabytes of JSON).
+var MaxReportRows = 50_000
 
 // MaxPoints bounds a time series: a century of days, enough for any chart,
 // and a bound on what one request can make the server build.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +250,28 @@ func TestMigrationLabelsTheCommonestSpelling(t *testing.T) {
 	var label string
 	if err := db.QueryRow("SELECT label FROM name_labels WHERE kind = 'force' AND key = 'garde'").Scan(&label); err != nil || label != "Garde" {
 		t.Errorf("label %q, %v; want the commonest spelling, Garde", label, err)
+	}
+}
+
+// A report past its row limit is refused with the dimension named, not
+// built whole.
+func TestReportRowsAreBounded(t *testing.T) {
+	defer func(n int) { store.MaxReportRows = n }(store.MaxReportRows)
+	store.MaxReportRows = 3
+	s := mustOpen(t)
+	for _, day := range []string{"2017-01-05", "2017-02-05", "2017-03-05", "2017-04-05"} {
+		in := menaka()
+		in.ExternalID, in.OccurredOn = nil, ptr(day)
+		if _, err := s.CreateIncident(context.Background(), "tester", mustNormalize(t, in)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := s.CasualtyReport(context.Background(), models.Filter{}, []models.Dimension{"month"})
+	var me *models.Error
+	if !errors.As(err, &me) || me.Code != models.Malformed || me.Fields[0].Field != "group_by" {
+		t.Errorf("four months with a limit of three rows: %v", err)
+	}
+	if _, err := s.CasualtyReport(context.Background(), models.Filter{}, []models.Dimension{"year"}); err != nil {
+		t.Errorf("one year: %v", err)
 	}
 }

@@ -48,6 +48,8 @@ type regionIndex struct {
 	byRegion  map[Region]int
 	exact     map[string][]int // Fold of name, alias or code
 	loose     map[string][]int // compact form of the same, a fallback
+	all       []int            // every record
+	longest   int              // runes of the longest folded name or alias
 }
 
 var regions = mustLoadRegions(regionsCSV)
@@ -113,6 +115,10 @@ func loadRegions(data string) (*regionIndex, error) {
 		}
 		idx.byRegion[info.Region] = i
 		idx.byCountry[info.Country] = append(idx.byCountry[info.Country], i)
+		idx.all = append(idx.all, i)
+		for _, k := range recs[i].keys {
+			idx.longest = max(idx.longest, len(k))
+		}
 		names := append([]string{info.Name}, info.Aliases...)
 		if info.Code != "" {
 			names = append(names, info.Code)
@@ -360,7 +366,9 @@ func Suggest(country, input string, n int) []string {
 		return nil
 	}
 	f := []rune(Fold(input))
-	if len(f) == 0 {
+	if len(f) == 0 || len(f) > 2*regions.longest {
+		// Twice the longest name is near none of them, and scoring every
+		// region against a long input is what makes it costly.
 		return nil
 	}
 	var ids []int
@@ -410,6 +418,46 @@ func Suggest(country, input string, n int) []string {
 		}
 	}
 	return out
+}
+
+// Near returns the known region whose name or alias is closest to input,
+// when it is at least 1 and at most maxDist edits away: a typo of a known
+// name rather than the name or another name. Names whose length differs
+// by more than maxDist are never scored, so a long input costs nothing.
+func Near(country, input string, maxDist int) (string, bool) {
+	f := []rune(Fold(input))
+	if len(f) == 0 {
+		return "", false
+	}
+	ids := regions.byCountry[normCountry(country)]
+	if country == "" {
+		ids = regions.all
+	}
+	var buf distBuf
+	best, name := maxDist+1, ""
+	for _, id := range ids {
+		rec := &regions.records[id]
+		for _, k := range rec.keys {
+			if abs(len(k)-len(f)) >= best {
+				continue
+			}
+			d := buf.distance(f, k)
+			if d < best || d == best && rec.info.Name < name {
+				best, name = d, rec.info.Name
+			}
+		}
+	}
+	if best == 0 || best > maxDist {
+		return "", false
+	}
+	return name, true
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // distBuf holds the three rows of the distance table so that scoring every
