@@ -98,7 +98,7 @@ type NameCount struct {
 // first.
 func (s *Store) ForceCounts(ctx context.Context) ([]NameCount, error) {
 	var out []NameCount
-	err := s.r.WithContext(ctx).Raw(`SELECT `+labelSQL(labelForce, "f.name_key", "min(f.name)")+` AS name, count(*) AS incidents
+	err := s.r.WithContext(ctx).Raw(`SELECT ` + labelSQL(labelForce, "f.name_key", "min(f.name)") + ` AS name, count(*) AS incidents
 		FROM incident_forces f JOIN incidents i ON i.id = f.incident_id
 		WHERE i.deleted_at IS NULL GROUP BY f.name_key ORDER BY incidents DESC, name`).Scan(&out).Error
 	if out == nil {
