@@ -182,3 +182,22 @@ func TestSmallHoles(t *testing.T) {
 		t.Errorf("a long bad value: %d, %d bytes of answer", echo.status, len(echo.body))
 	}
 }
+
+// A file that fails in its header says so, and quotes little of it: a
+// 5 MB header line must not come back as a 5 MB answer.
+func TestImportErrorsQuoteLittle(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	for name, body := range map[string]string{
+		"a header line past the record limit": strings.Repeat("x", 5<<20) + "\n2017-11-24,ied\n",
+		"a long unknown column":               "occurred_on,type," + strings.Repeat("y", 1<<20) + "\n2017-11-24,ied,1\n",
+		"a long bad cell":                     "occurred_on,type,latitude,longitude\n2017-11-24,ied," + strings.Repeat("9", 1<<20) + ",1\n",
+	} {
+		res := a.do(t, "POST", "/api/v1/incidents/import", a.editor, []byte(body), "Content-Type", "text/csv")
+		if res.status != 422 || len(res.body) > 4096 || bytes.Contains(res.body, []byte("of 0 records")) {
+			t.Errorf("%s: %d, %d bytes: %.300s", name, res.status, len(res.body), res.body)
+		}
+	}
+	if n := a.count(t); n != 0 {
+		t.Errorf("%d incidents stored", n)
+	}
+}

@@ -130,10 +130,10 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		records := readAhead(r, now)
 		defer records.stop()
 		for {
-			if err := ctx.Err(); err != nil {
+			p, ok, err := records.take(ctx)
+			if err != nil {
 				return err
 			}
-			p, ok := records.next()
 			if !ok {
 				break
 			}
@@ -362,12 +362,9 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 		records := readAhead(r, s.now())
 		defer records.stop()
 		for {
-			if err := ctx.Err(); err != nil {
+			p, ok, err := records.take(ctx)
+			if !ok || err != nil {
 				return err
-			}
-			p, ok := records.next()
-			if !ok {
-				return nil
 			}
 			if p.err != nil {
 				var me *models.Error
@@ -555,9 +552,14 @@ func readAhead(r exchange.Reader, now time.Time) *recordsAhead {
 	return ra
 }
 
-func (ra *recordsAhead) next() (parsedRecord, bool) {
+// take returns the next record, false at the end of the file, or the
+// error of a cancelled request.
+func (ra *recordsAhead) take(ctx context.Context) (parsedRecord, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return parsedRecord{}, false, err
+	}
 	p, ok := <-ra.ch
-	return p, ok
+	return p, ok, nil
 }
 
 // stop ends the reading and waits for it, so nothing reads r after Import

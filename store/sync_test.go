@@ -31,6 +31,35 @@ func rawDB(tb testing.TB, dsn string) *sql.DB {
 	return db
 }
 
+// openAt opens the store on dsn with the fixed clock, closed after the test.
+func openAt(tb testing.TB, dsn string) *store.Store {
+	tb.Helper()
+	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// remigrate closes s, runs stmts on its database as it stands (to bring
+// back what an older version wrote), and opens it again, which runs the
+// migrations the statements un-recorded.
+func remigrate(tb testing.TB, s *store.Store, dsn string, stmts ...string) (*store.Store, *sql.DB) {
+	tb.Helper()
+	s.Close()
+	db := rawDB(tb, dsn)
+	for _, q := range stmts {
+		if !store.IsPostgres(dsn) {
+			q = strings.ReplaceAll(q, "chr(", "char(")
+		}
+		if _, err := db.Exec(q); err != nil {
+			tb.Fatalf("%s: %v", q, err)
+		}
+	}
+	return openAt(tb, dsn), db
+}
+
 func updatedSince(tb testing.TB, s *store.Store, since string) []int64 {
 	tb.Helper()
 	f, err := models.ParseFilter(map[string][]string{"updated_since": {since}}, "updated_since")
@@ -80,30 +109,15 @@ func TestUpdatedSinceComparesInstants(t *testing.T) {
 // migration, so the feed finds them too.
 func TestTrimmedTimestampsAreMigrated(t *testing.T) {
 	dsn := storetest.DSN(t)
-	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dsn)
 	inc, err := s.CreateIncident(context.Background(), "tester", mustNormalize(t, menaka()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	db := rawDB(t, dsn)
-	for _, q := range []string{
+	s, db := remigrate(t, s, dsn,
 		"UPDATE incidents SET created_at = '2026-12-01T08:45:39Z', updated_at = '2026-12-01T08:45:39.7945Z', deleted_at = NULL",
 		"UPDATE revisions SET changed_at = '2026-12-01T08:45:39.7945Z'",
-		"DELETE FROM schema_migrations WHERE version = 7",
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err = store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+		"DELETE FROM schema_migrations WHERE version = 7")
 	var created, updated, changed string
 	if err := db.QueryRow("SELECT created_at, updated_at FROM incidents").Scan(&created, &updated); err != nil {
 		t.Fatal(err)
@@ -174,35 +188,17 @@ func TestKeyNamesAreNeverReused(t *testing.T) {
 // every key (the revoked one renamed) and stores the line breaks as LF.
 func TestMigrationOfKeyNamesAndLineBreaks(t *testing.T) {
 	dsn := storetest.DSN(t)
-	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dsn)
 	if _, err := s.CreateIncident(context.Background(), "tester", mustNormalize(t, menaka())); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	db := rawDB(t, dsn)
-	for _, q := range []string{
+	s, db := remigrate(t, s, dsn,
 		"DROP INDEX api_keys_name",
 		"CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL",
 		"INSERT INTO api_keys (name, role, hash, created_at, revoked_at) VALUES ('ops', 'admin', 'h1', '2026-01-01T00:00:00.000000000Z', '2026-02-01T00:00:00.000000000Z')",
 		"INSERT INTO api_keys (name, role, hash, created_at) VALUES ('ops', 'editor', 'h2', '2026-03-01T00:00:00.000000000Z')",
 		"UPDATE incidents SET summary = 'one' || chr(13) || chr(10) || 'two'",
-		"DELETE FROM schema_migrations WHERE version = 8",
-	} {
-		if !store.IsPostgres(dsn) {
-			q = strings.ReplaceAll(q, "chr(", "char(")
-		}
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	s, err = store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+		"DELETE FROM schema_migrations WHERE version = 8")
 	keys, err := s.ListKeys(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -224,10 +220,7 @@ func TestMigrationOfKeyNamesAndLineBreaks(t *testing.T) {
 // commonest spelling.
 func TestMigrationLabelsTheCommonestSpelling(t *testing.T) {
 	dsn := storetest.DSN(t)
-	s, err := store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dsn)
 	for _, force := range []string{"zz Garde", "Garde", "Garde", "GARDE"} {
 		in := menaka()
 		in.ExternalID, in.Forces = nil, []string{force}
@@ -235,18 +228,7 @@ func TestMigrationLabelsTheCommonestSpelling(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.Close()
-	db := rawDB(t, dsn)
-	for _, q := range []string{"DROP TABLE name_labels", "DELETE FROM schema_migrations WHERE version = 9"} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err = store.Open(context.Background(), dsn, store.WithClock(func() time.Time { return fixedNow }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	_, db := remigrate(t, s, dsn, "DROP TABLE name_labels", "DELETE FROM schema_migrations WHERE version = 9")
 	var label string
 	if err := db.QueryRow("SELECT label FROM name_labels WHERE kind = 'force' AND key = 'garde'").Scan(&label); err != nil || label != "Garde" {
 		t.Errorf("label %q, %v; want the commonest spelling, Garde", label, err)
