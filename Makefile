@@ -6,7 +6,16 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: run build test lint fuzz bench clean
+.PHONY: help run build test lint fuzz bench clean
+
+# staticcheck runs through go run at this version, so a fresh machine with
+# only Go needs nothing else (the module proxy serves it).
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## help: list the targets
+help:
+	@awk '/^## [a-z]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  %-6s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2); next } \
+	     /^## / { sub(/^## /, ""); printf "         %s\n", $$0 }' $(MAKEFILE_LIST)
 
 ## run: serve the seed incidents on $(ADDR) from the SQLite file $(DB)
 run:
@@ -16,15 +25,18 @@ run:
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/incidentdb ./cmd/incidentdb
 
-## test: every test, with the race detector (fuzz targets run their seed corpus)
+## test: every test, with the race detector (fuzz targets run their seed corpus);
+## on PostgreSQL too with INCIDENTDB_TEST_POSTGRES=postgres://...; TEST_PKGS narrows it
+TEST_PKGS ?= ./...
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $(TEST_PKGS)
 
-## lint: go vet and gofmt
+## lint: go vet, gofmt and staticcheck (pinned, run with go run)
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) run $(STATICCHECK) ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
@@ -37,7 +49,7 @@ fuzz:
 	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzUNFatalitiesReader$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzCSVRecord$$' -fuzztime $(FUZZTIME)
 
-## bench: the performance run of issue 6 on BENCH_N generated incidents, side by side
+## bench: the performance run on BENCH_N generated incidents, side by side
 ## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.
 ## BENCH_N=100000 for a quick pass; BENCH_FLAGS=-rebuild to rebuild the cached database.
 ## BENCH_PG=postgres://user@host:5432/db?sslmode=disable runs it against PostgreSQL instead:
@@ -59,5 +71,6 @@ else
 endif
 	$(GO) run ./cmd/bench -n $(BENCH_N) -bin bin/incidentdb -dir .bench -doc docs/PERFORMANCE.md $(if $(BENCH_PG),-pg '$(BENCH_PG)') $(BENCH_FLAGS)
 
+## clean: remove bin/
 clean:
 	rm -rf bin

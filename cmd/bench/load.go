@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,12 +232,4 @@ func (c *csvCounter) Write(p []byte) (int, error) {
 		rest = rest[i+1:]
 	}
 	return len(p), nil
-}
-
-func query(kv ...string) string {
-	v := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
-	}
-	return v.Encode()
 }

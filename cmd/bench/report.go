@@ -87,9 +87,9 @@ func thousands(n float64) string {
 }
 
 type env struct {
-	cores                     int
-	cpu, goVersion, engine    string
-	memory, load, kernel, cli string
+	cores                  int
+	cpu, goVersion, engine string
+	memory, load, kernel   string
 	// settings are PostgreSQL's memory settings, which bound what it can
 	// cache; empty with SQLite, whose caches the service sets itself.
 	settings string

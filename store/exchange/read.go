@@ -359,7 +359,6 @@ func (nr *NDJSONReader) Next() (Record, error) {
 type JSONArrayReader struct {
 	dec   *json.Decoder
 	limit *recordLimit
-	data  []byte
 	index int
 }
 
