@@ -44,10 +44,10 @@ fuzz:
 	$(GO) test ./models -run '^$$' -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./models -run '^$$' -fuzz '^FuzzDecodeIncident$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./models/gazetteer -run '^$$' -fuzz '^FuzzFold$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzACLEDReader$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzUNFatalitiesReader$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./store/exchange -run '^$$' -fuzz '^FuzzCSVRecord$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzACLEDReader$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzUNFatalitiesReader$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzCSVRecord$$' -fuzztime $(FUZZTIME)
 
 ## bench: the performance run on BENCH_N generated incidents, side by side
 ## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.

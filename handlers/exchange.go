@@ -18,7 +18,7 @@ import (
 
 	"incidentdb/models"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // ExchangeStore is what exports and imports need.

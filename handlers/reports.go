@@ -193,7 +193,12 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 }
 
 func (h *reportHandlers) regions(c *gin.Context) {
-	if err := onlyParams(c, "country"); err != nil {
+	err := onlyParams(c, "country")
+	if err == nil {
+		q, _ := queryValues(c)
+		err = singleParams(q, "country")
+	}
+	if err != nil {
 		writeError(c, err)
 		return
 	}

@@ -22,7 +22,7 @@ import (
 	"incidentdb/models"
 	"incidentdb/models/synth"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 	"incidentdb/store/storetest"
 )
 

@@ -9,7 +9,7 @@ import (
 	"incidentdb/models"
 	"incidentdb/models/synth"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // sliceReader yields prepared inputs, so the benchmark measures the store

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"incidentdb/models"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // exportChunk is how many incidents are read per query: enough to amortise

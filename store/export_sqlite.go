@@ -12,7 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"incidentdb/models"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // storedSQL selects an incident on SQLite as one text value: the cells of

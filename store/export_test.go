@@ -12,7 +12,7 @@ import (
 
 	"incidentdb/models"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 	"incidentdb/store/storetest"
 )
 

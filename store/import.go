@@ -14,7 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"incidentdb/models"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // What a re-import does with an external_id that is already stored.

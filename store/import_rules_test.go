@@ -10,7 +10,7 @@ import (
 
 	"incidentdb/models"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 func importNDJSON(tb testing.TB, s *store.Store, body string, opts store.ImportOptions) (store.ImportResult, error) {

@@ -8,7 +8,7 @@ import (
 
 	"incidentdb/models"
 	"incidentdb/models/gazetteer"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // Names are grouped in reports and pickers by their folded key, and shown

@@ -18,7 +18,7 @@ import (
 	"incidentdb/models"
 	"incidentdb/models/synth"
 	"incidentdb/store"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 func importCommand() *cli.Command {

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"incidentdb/models"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // line is a casualty line as a test expects it.
@@ -322,7 +322,7 @@ func TestUNFatalitiesFileErrors(t *testing.T) {
 
 func FuzzUNFatalitiesReader(f *testing.F) {
 	for _, name := range []string{"un_fatalities_synthetic.csv", "un_fatalities_plain_synthetic.csv"} {
-		b, err := os.ReadFile("../../testdata/" + name)
+		b, err := os.ReadFile("../testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"incidentdb/models/gazetteer"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 func TestMissionHost(t *testing.T) {

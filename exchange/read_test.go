@@ -6,7 +6,7 @@ import (
 	"io"
 	"testing"
 
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // FuzzCSVReader: no input makes the reader panic or loop; it ends with

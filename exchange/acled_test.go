@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"incidentdb/models"
-	"incidentdb/store/exchange"
+	"incidentdb/exchange"
 )
 
 // now is after every date of the fixtures, so that "not in the future"
@@ -38,7 +38,7 @@ func readAll(t *testing.T, r exchange.Reader) []exchange.Record {
 
 func readFixture(t *testing.T, format, name string) []exchange.Record {
 	t.Helper()
-	f, err := os.Open("../../testdata/" + name)
+	f, err := os.Open("../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -581,7 +581,7 @@ func fuzzReader(t *testing.T, format string, data []byte) {
 
 func FuzzACLEDReader(f *testing.F) {
 	for _, name := range []string{"acled_synthetic.csv", "acled_monadic_synthetic.csv"} {
-		b, err := os.ReadFile("../../testdata/" + name)
+		b, err := os.ReadFile("../testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
 		}
