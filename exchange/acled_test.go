@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"incidentdb/models"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // now is after every date of the fixtures, so that "not in the future"

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"incidentdb/models/gazetteer"
 	"incidentdb/exchange"
+	"incidentdb/models/gazetteer"
 )
 
 func TestMissionHost(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"incidentdb/models"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // line is a casualty line as a test expects it.

@@ -16,16 +16,15 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"incidentdb/models"
-	"incidentdb/store"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // ExchangeStore is what exports and imports need.
 type ExchangeStore interface {
 	Each(ctx context.Context, f models.Filter, fn func(*models.Incident) error) error
 	EachStored(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error
-	Import(ctx context.Context, actor string, r exchange.Reader, opts store.ImportOptions) (store.ImportResult, error)
+	Import(ctx context.Context, actor string, r exchange.Reader, opts models.ImportOptions) (models.ImportResult, error)
 }
 
 type exchangeHandlers struct {
@@ -270,8 +269,8 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	defer spool.Close()
 	r, err := exchange.NewReader(format, spool)
 	if err == nil {
-		var res store.ImportResult
-		res, err = h.db.Import(c.Request.Context(), actor(c), r, store.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
+		var res models.ImportResult
+		res, err = h.db.Import(c.Request.Context(), actor(c), r, models.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
 			Restore: roleOf(c).Allows(models.RoleAdmin)})
 		if err == nil {
 			if !res.DryRun {

@@ -14,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"incidentdb/models"
-	"incidentdb/store"
 )
 
 // IncidentStore is what the incident handlers need from the database.
@@ -27,8 +26,8 @@ type IncidentStore interface {
 		change func(models.Incident) (models.Incident, error)) (models.Incident, error)
 	DeleteIncident(ctx context.Context, actor string, id int64, want []int) error
 	RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error)
-	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (store.ListResult, error)
-	History(ctx context.Context, id int64, page store.HistoryPage) (store.HistoryResult, error)
+	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error)
+	History(ctx context.Context, id int64, page models.HistoryPage) (models.HistoryResult, error)
 }
 
 type incidentHandlers struct {
@@ -235,7 +234,7 @@ func (h *incidentHandlers) history(c *gin.Context) {
 	if err == nil {
 		err = onlyParams(c, "limit", "cursor")
 	}
-	var page store.HistoryPage
+	var page models.HistoryPage
 	if err == nil {
 		page, err = historyPage(c)
 	}
@@ -265,9 +264,9 @@ func (h *incidentHandlers) history(c *gin.Context) {
 
 // historyPage reads the paging of a history: limit as for lists, and a
 // cursor that historyCursor made.
-func historyPage(c *gin.Context) (store.HistoryPage, error) {
+func historyPage(c *gin.Context) (models.HistoryPage, error) {
 	q, _ := queryValues(c)
-	page := store.HistoryPage{Limit: models.DefaultLimit}
+	page := models.HistoryPage{Limit: models.DefaultLimit}
 	var fe models.FieldErrors
 	if vs, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(vs[0])

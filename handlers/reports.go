@@ -12,19 +12,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/models/gazetteer"
-	"incidentdb/store"
 )
 
 // ReportStore is what the report and reference handlers need.
 type ReportStore interface {
 	Generation(ctx context.Context) (int64, error)
-	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (store.Report, error)
-	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]store.Point, error)
-	RegionCounts(ctx context.Context, country string) ([]store.RegionCount, error)
-	ForceCounts(ctx context.Context) ([]store.NameCount, error)
-	CountryCounts(ctx context.Context) ([]store.CountryCount, error)
+	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error)
+	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error)
+	RegionCounts(ctx context.Context, country string) ([]models.RegionCount, error)
+	ForceCounts(ctx context.Context) ([]models.NameCount, error)
+	CountryCounts(ctx context.Context) ([]models.CountryCount, error)
 }
 
 // answerCache keeps rendered report bodies for the current data generation.
@@ -162,7 +162,7 @@ func (h *reportHandlers) casualtiesCSV(c *gin.Context) {
 			return nil, err
 		}
 		var b bytes.Buffer
-		err = rep.WriteCSV(&b)
+		err = exchange.WriteReportCSV(&b, rep)
 		return b.Bytes(), err
 	})
 }

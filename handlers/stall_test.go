@@ -18,11 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"incidentdb/exchange"
 	"incidentdb/handlers"
 	"incidentdb/models"
 	"incidentdb/models/synth"
 	"incidentdb/store"
-	"incidentdb/exchange"
 	"incidentdb/store/storetest"
 )
 
@@ -41,7 +41,7 @@ func fill(tb testing.TB, db *store.Store, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := db.Import(context.Background(), "synthetic", r, store.ImportOptions{}); err != nil {
+	if _, err := db.Import(context.Background(), "synthetic", r, models.ImportOptions{}); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"io"
 	"testing"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/models/synth"
-	"incidentdb/store"
-	"incidentdb/exchange"
 )
 
 // sliceReader yields prepared inputs, so the benchmark measures the store
@@ -44,7 +43,7 @@ func BenchmarkImport(b *testing.B) {
 		b.StopTimer()
 		s := mustOpen(b)
 		b.StartTimer()
-		if _, err := s.Import(context.Background(), "bench", &sliceReader{items: items}, store.ImportOptions{}); err != nil {
+		if _, err := s.Import(context.Background(), "bench", &sliceReader{items: items}, models.ImportOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -56,7 +55,7 @@ func BenchmarkImport(b *testing.B) {
 func BenchmarkExportCSV(b *testing.B) {
 	s := mustOpen(b)
 	items := synthInputs(5000, 2)
-	if _, err := s.Import(context.Background(), "bench", &sliceReader{items: items}, store.ImportOptions{}); err != nil {
+	if _, err := s.Import(context.Background(), "bench", &sliceReader{items: items}, models.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -78,7 +77,7 @@ func BenchmarkExportCSV(b *testing.B) {
 // filter: the count, the keyset query and the row scanning.
 func BenchmarkListPage(b *testing.B) {
 	s := mustOpen(b)
-	if _, err := s.Import(context.Background(), "bench", &sliceReader{items: synthInputs(5000, 3)}, store.ImportOptions{}); err != nil {
+	if _, err := s.Import(context.Background(), "bench", &sliceReader{items: synthInputs(5000, 3)}, models.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	from, to := "2019-01-01", "2019-12-31"

@@ -62,8 +62,8 @@ func TestCopyKeepsEverything(t *testing.T) {
 		t.Errorf("incidents differ (-source +copy):\n%s", diff)
 	}
 	for _, id := range []int64{5, 35} {
-		ha, _ := src.History(ctx, id, store.HistoryPage{})
-		hb, err := dst.History(ctx, id, store.HistoryPage{})
+		ha, _ := src.History(ctx, id, models.HistoryPage{})
+		hb, err := dst.History(ctx, id, models.HistoryPage{})
 		if err != nil || !cmp.Equal(ha, hb) {
 			t.Errorf("history of %d differs: %v", id, err)
 		}

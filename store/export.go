@@ -7,8 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"incidentdb/models"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // exportChunk is how many incidents are read per query: enough to amortise

@@ -11,8 +11,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"incidentdb/models"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // storedSQL selects an incident on SQLite as one text value: the cells of

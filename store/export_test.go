@@ -10,9 +10,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/store"
-	"incidentdb/exchange"
 	"incidentdb/store/storetest"
 )
 
@@ -54,7 +54,7 @@ func TestExportStoredMatchesDecoded(t *testing.T) {
 		}
 		items = append(items, in)
 	}
-	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, store.ImportOptions{})
+	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, models.ImportOptions{})
 	if err != nil {
 		t.Fatal(err, res.Errors)
 	}
@@ -103,7 +103,7 @@ func TestExportStoredNULInText(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Import(context.Background(), "test", &sliceReader{items: synthInputs(5, 4)}, store.ImportOptions{}); err != nil {
+	if _, err := s.Import(context.Background(), "test", &sliceReader{items: synthInputs(5, 4)}, models.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite3", dsn)
@@ -137,7 +137,7 @@ func TestExportStoredNULInText(t *testing.T) {
 // chunk it fails, and the reading side does not linger.
 func TestExportStoredStopsOnWriterError(t *testing.T) {
 	s := mustOpen(t)
-	if _, err := s.Import(context.Background(), "test", &sliceReader{items: synthInputs(4500, 5)}, store.ImportOptions{}); err != nil {
+	if _, err := s.Import(context.Background(), "test", &sliceReader{items: synthInputs(4500, 5)}, models.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	gone := errors.New("client gone")

@@ -13,65 +13,20 @@ import (
 
 	"gorm.io/gorm"
 
-	"incidentdb/models"
 	"incidentdb/exchange"
+	"incidentdb/models"
 )
-
-// What a re-import does with an external_id that is already stored.
-const (
-	OnConflictFail   = "fail"
-	OnConflictSkip   = "skip"
-	OnConflictUpdate = "update"
-)
-
-// MaxImportErrors bounds the row errors an import reports; past it the
-// file is still read to the end, so the count is right, but not listed.
-const MaxImportErrors = 1000
-
-// ImportOptions steer an import.
-type ImportOptions struct {
-	OnConflict string // fail (default), skip or update
-	// DryRun validates and counts without writing: it reads on a reader
-	// connection and never takes the writer.
-	DryRun bool
-	// Restore lets on_conflict=update bring back a deleted incident, which
-	// only an admin may do directly; without it such a record is a row
-	// error, so that an import cannot do what its sender's role cannot.
-	Restore bool
-	// Progress, when set, is called now and then with the records read.
-	Progress func(read int)
-}
-
-// RowError is one bad row of an import.
-type RowError struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// ImportResult counts what an import did (or, on a dry run or a failure,
-// would have done).
-type ImportResult struct {
-	Read      int        `json:"read"`
-	Created   int        `json:"created"`
-	Updated   int        `json:"updated"`
-	Skipped   int        `json:"skipped"`
-	Unchanged int        `json:"unchanged"`
-	DryRun    bool       `json:"dry_run"`
-	Failed    int        `json:"failed"`
-	Errors    []RowError `json:"errors"`
-}
 
 // Import stores every record of r in one transaction: all or nothing. Every
 // bad row is reported (up to MaxImportErrors) with its line, field and
 // reason; if there is any, nothing is stored and the error is Invalid. A
 // record whose external_id is stored already is handled by OnConflict.
-func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opts ImportOptions) (ImportResult, error) {
-	res := ImportResult{DryRun: opts.DryRun, Errors: []RowError{}}
+func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opts models.ImportOptions) (models.ImportResult, error) {
+	res := models.ImportResult{DryRun: opts.DryRun, Errors: []models.RowError{}}
 	switch opts.OnConflict {
 	case "":
-		opts.OnConflict = OnConflictFail
-	case OnConflictFail, OnConflictSkip, OnConflictUpdate:
+		opts.OnConflict = models.OnConflictFail
+	case models.OnConflictFail, models.OnConflictSkip, models.OnConflictUpdate:
 	default:
 		return res, &models.Error{Code: models.Malformed, Message: "on_conflict is not valid",
 			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
@@ -107,7 +62,7 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		}
 		now := s.now()
 		seen := map[string]int{} // external ids read after the first failure, by line
-		fail := res.fail
+		fail := res.Fail
 		var batch *copyBatch
 		if conn != nil {
 			batch = newCopyBatch(conn)
@@ -169,7 +124,7 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 			if res.Failed > 0 {
 				// Nothing will be stored: validate only, but still report every
 				// external_id that would fail, not just the first.
-				if opts.OnConflict == OnConflictFail && inc.ExternalID != nil {
+				if opts.OnConflict == models.OnConflictFail && inc.ExternalID != nil {
 					if line, dup := seen[*inc.ExternalID]; dup {
 						fail(rec.Line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
 							Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", *inc.ExternalID, line)}}})
@@ -233,53 +188,13 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 	if err != nil {
 		return res, internal("import", err)
 	}
-	return res, res.outcome()
-}
-
-// outcome is the import's error when any record failed: nothing was
-// stored, and no count but the failures stands.
-func (r *ImportResult) outcome() error {
-	if r.Failed == 0 {
-		return nil
-	}
-	r.Created, r.Updated, r.Skipped, r.Unchanged = 0, 0, 0, 0
-	msg := fmt.Sprintf("%d of %d records are not valid; nothing was imported", r.Failed, r.Read)
-	if r.Read == 0 {
-		// The file failed before its first record: its header, or its
-		// first line.
-		msg = "the file cannot be read as records; nothing was imported"
-	}
-	e := &models.Error{Code: models.Invalid, Message: msg}
-	for _, re := range r.Errors {
-		e.Fields = append(e.Fields, models.FieldError{Field: re.Field, Message: re.Message, Line: re.Line})
-	}
-	return e
-}
-
-// fail records that the record on line could not be stored, with every
-// field error it carries.
-func (r *ImportResult) fail(line int, err error) {
-	r.Failed++
-	var me *models.Error
-	if !errors.As(err, &me) || len(me.Fields) == 0 {
-		r.add(RowError{Line: line, Field: "row", Message: err.Error()})
-		return
-	}
-	for _, f := range me.Fields {
-		r.add(RowError{Line: line, Field: f.Field, Message: f.Message})
-	}
-}
-
-func (r *ImportResult) add(e RowError) {
-	if len(r.Errors) < MaxImportErrors {
-		r.Errors = append(r.Errors, e)
-	}
+	return res, res.Outcome()
 }
 
 // importOne stores one record. It inserts first and looks the external_id
 // up only when the insert finds it taken: a lookup before every insert
 // cost an import a query per record to find, nearly always, nothing.
-func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, opts ImportOptions, res *ImportResult) error {
+func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, opts models.ImportOptions, res *models.ImportResult) error {
 	onConflict := opts.OnConflict
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err := ins.insert(&inc, actor)
@@ -290,7 +205,7 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	if !errors.Is(err, gorm.ErrDuplicatedKey) || inc.ExternalID == nil {
 		return err
 	}
-	if onConflict == OnConflictFail {
+	if onConflict == models.OnConflictFail {
 		return externalIDTaken(tx, inc.ExternalID)
 	}
 	id, err := ins.existing(*inc.ExternalID)
@@ -301,7 +216,7 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 		// Taken by a write this transaction cannot see (PostgreSQL).
 		return externalIDTaken(tx, inc.ExternalID)
 	}
-	if onConflict == OnConflictSkip {
+	if onConflict == models.OnConflictSkip {
 		res.Skipped++
 		return nil
 	}
@@ -347,8 +262,8 @@ func restoreNeedsAdmin(id int64, externalID string) error {
 // however long the file takes to read. It decides each record as the real
 // import would: a record whose external_id an earlier record of the file
 // holds meets that record, not the stored one.
-func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOptions) (ImportResult, error) {
-	res := ImportResult{DryRun: true, Errors: []RowError{}}
+func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts models.ImportOptions) (models.ImportResult, error) {
+	res := models.ImportResult{DryRun: true, Errors: []models.RowError{}}
 	type earlier struct {
 		line    int
 		content string // what the record would leave stored, as JSON
@@ -371,7 +286,7 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 				if !errors.As(p.err, &me) {
 					return p.err
 				}
-				res.fail(p.rec.Line, p.err)
+				res.Fail(p.rec.Line, p.err)
 				return nil
 			}
 			res.Read++
@@ -381,10 +296,10 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 			line, inc := p.rec.Line, p.inc
 			switch {
 			case p.rec.Err != nil:
-				res.fail(line, p.rec.Err)
+				res.Fail(line, p.rec.Err)
 				continue
 			case p.normErr != nil:
-				res.fail(line, p.normErr)
+				res.Fail(line, p.normErr)
 				continue
 			case inc.ExternalID == nil:
 				res.Created++
@@ -393,10 +308,10 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 			ext := *inc.ExternalID
 			if prev, dup := inFile[ext]; dup {
 				switch opts.OnConflict {
-				case OnConflictFail:
-					res.fail(line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
+				case models.OnConflictFail:
+					res.Fail(line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
 						Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", ext, prev.line)}}})
-				case OnConflictSkip:
+				case models.OnConflictSkip:
 					res.Skipped++
 				default:
 					next := contentOf(inc)
@@ -420,14 +335,14 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 			}
 			cur := fromRow(rows[0])
 			switch opts.OnConflict {
-			case OnConflictFail:
-				res.fail(line, externalIDTaken(tx, inc.ExternalID))
-			case OnConflictSkip:
+			case models.OnConflictFail:
+				res.Fail(line, externalIDTaken(tx, inc.ExternalID))
+			case models.OnConflictSkip:
 				res.Skipped++
 			default:
 				switch {
 				case cur.DeletedAt != nil && !opts.Restore:
-					res.fail(line, restoreNeedsAdmin(cur.ID, ext))
+					res.Fail(line, restoreNeedsAdmin(cur.ID, ext))
 				case cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(inc)):
 					res.Unchanged++
 				default:
@@ -443,7 +358,7 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts ImportOption
 	if err != nil {
 		return res, internal("import dry run", err)
 	}
-	return res, res.outcome()
+	return res, res.Outcome()
 }
 
 // bulkIndexes lets a large import into SQLite build the secondary indexes

@@ -66,7 +66,7 @@ func TestImportBuildsIndexesAfter(t *testing.T) {
 	}
 
 	items := synthInputs(240, 11)
-	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, store.ImportOptions{})
+	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, models.ImportOptions{})
 	if err != nil || res.Created != 240 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
@@ -93,7 +93,7 @@ func TestImportBuildsIndexesAfter(t *testing.T) {
 	// 200 new incidents, then a bad row: nothing stays, indexes included.
 	more := synthInputs(201, 12)
 	more[200].OccurredOn = ptr("not a date")
-	_, err = s.Import(context.Background(), "test", &sliceReader{items: more}, store.ImportOptions{})
+	_, err = s.Import(context.Background(), "test", &sliceReader{items: more}, models.ImportOptions{})
 	var me *models.Error
 	if !errors.As(err, &me) || me.Code != models.Invalid {
 		t.Fatalf("import with a bad row: %v", err)
@@ -113,12 +113,12 @@ func TestImportAcrossBatches(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
 	items := synthInputs(4500, 21)
-	res, err := s.Import(ctx, "test", &sliceReader{items: items}, store.ImportOptions{})
+	res, err := s.Import(ctx, "test", &sliceReader{items: items}, models.ImportOptions{})
 	if err != nil || res.Created != 4500 {
 		t.Fatalf("first import: %+v, %v", res, err)
 	}
 	again := append(synthInputs(4500, 21)[2000:3000], synthInputs(1500, 22)...)
-	res, err = s.Import(ctx, "test", &sliceReader{items: again}, store.ImportOptions{OnConflict: store.OnConflictSkip})
+	res, err = s.Import(ctx, "test", &sliceReader{items: again}, models.ImportOptions{OnConflict: models.OnConflictSkip})
 	if err != nil || res.Created != 1500 || res.Skipped != 1000 {
 		t.Fatalf("re-import with skip: %+v, %v", res, err)
 	}
@@ -126,7 +126,7 @@ func TestImportAcrossBatches(t *testing.T) {
 	second := twice[0]
 	second.Summary = ptr("Second version of the same record.")
 	twice = append(twice, second)
-	res, err = s.Import(ctx, "test", &sliceReader{items: twice}, store.ImportOptions{OnConflict: store.OnConflictUpdate})
+	res, err = s.Import(ctx, "test", &sliceReader{items: twice}, models.ImportOptions{OnConflict: models.OnConflictUpdate})
 	if err != nil || res.Created != 2 || res.Updated != 1 {
 		t.Fatalf("a record twice in one file: %+v, %v", res, err)
 	}

@@ -8,12 +8,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/store"
-	"incidentdb/exchange"
 )
 
-func importNDJSON(tb testing.TB, s *store.Store, body string, opts store.ImportOptions) (store.ImportResult, error) {
+func importNDJSON(tb testing.TB, s *store.Store, body string, opts models.ImportOptions) (models.ImportResult, error) {
 	tb.Helper()
 	r, err := exchange.NewReader("ndjson", strings.NewReader(body))
 	if err != nil {
@@ -44,7 +44,7 @@ func TestDryRunCountsWhatTheImportDoes(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/restore=%v", name, mode, restore), func(t *testing.T) {
 					s := mustOpen(t)
 					setup := ndjsonRecord("stored", "as stored") + "\n" + ndjsonRecord("gone", "deleted later") + "\n"
-					if _, err := importNDJSON(t, s, setup, store.ImportOptions{}); err != nil {
+					if _, err := importNDJSON(t, s, setup, models.ImportOptions{}); err != nil {
 						t.Fatal(err)
 					}
 					gone := findExternal(t, s, "gone")
@@ -53,16 +53,16 @@ func TestDryRunCountsWhatTheImportDoes(t *testing.T) {
 					}
 					body := strings.Join(lines, "\n") + "\n"
 					before := exportAll(t, s)
-					dry, dryErr := importNDJSON(t, s, body, store.ImportOptions{OnConflict: mode, DryRun: true, Restore: restore})
+					dry, dryErr := importNDJSON(t, s, body, models.ImportOptions{OnConflict: mode, DryRun: true, Restore: restore})
 					if after := exportAll(t, s); after != before {
 						t.Fatalf("the dry run changed the data")
 					}
-					real, realErr := importNDJSON(t, s, body, store.ImportOptions{OnConflict: mode, Restore: restore})
+					real, realErr := importNDJSON(t, s, body, models.ImportOptions{OnConflict: mode, Restore: restore})
 					if !dry.DryRun || real.DryRun {
 						t.Fatalf("dry_run flags %v and %v", dry.DryRun, real.DryRun)
 					}
 					dry.DryRun = false
-					ignoreMessages := cmp.Transformer("LineAndField", func(e store.RowError) string { return fmt.Sprint(e.Line, e.Field) })
+					ignoreMessages := cmp.Transformer("LineAndField", func(e models.RowError) string { return fmt.Sprint(e.Line, e.Field) })
 					if d := cmp.Diff(real, dry, ignoreMessages); d != "" {
 						t.Errorf("dry run differs from the import (-import +dry run):\n%s", d)
 					}
@@ -79,14 +79,14 @@ func TestDryRunCountsWhatTheImportDoes(t *testing.T) {
 // deleted incident back through on_conflict=update.
 func TestImportCannotRestoreWithoutTheRole(t *testing.T) {
 	s := mustOpen(t)
-	if _, err := importNDJSON(t, s, ndjsonRecord("gone", "original")+"\n", store.ImportOptions{}); err != nil {
+	if _, err := importNDJSON(t, s, ndjsonRecord("gone", "original")+"\n", models.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	id := findExternal(t, s, "gone")
 	if err := s.DeleteIncident(context.Background(), "editor", id, nil); err != nil {
 		t.Fatal(err)
 	}
-	res, err := importNDJSON(t, s, ndjsonRecord("gone", "brought back")+"\n", store.ImportOptions{OnConflict: "update"})
+	res, err := importNDJSON(t, s, ndjsonRecord("gone", "brought back")+"\n", models.ImportOptions{OnConflict: "update"})
 	if models.ErrorCode(err) != models.Invalid || res.Failed != 1 || len(res.Errors) != 1 || res.Errors[0].Field != "external_id" ||
 		!strings.Contains(res.Errors[0].Message, "admin") {
 		t.Fatalf("import over a deleted incident without the role: %+v, %v", res, err)
@@ -94,7 +94,7 @@ func TestImportCannotRestoreWithoutTheRole(t *testing.T) {
 	if _, err := s.GetIncident(context.Background(), id); models.ErrorCode(err) != models.NotFound {
 		t.Fatalf("the incident is live again: %v", err)
 	}
-	res, err = importNDJSON(t, s, ndjsonRecord("gone", "brought back")+"\n", store.ImportOptions{OnConflict: "update", Restore: true})
+	res, err = importNDJSON(t, s, ndjsonRecord("gone", "brought back")+"\n", models.ImportOptions{OnConflict: "update", Restore: true})
 	if err != nil || res.Updated != 1 {
 		t.Fatalf("import with the role: %+v, %v", res, err)
 	}

@@ -351,22 +351,6 @@ func content(inc models.Incident) map[string]any {
 	return m
 }
 
-// Change is one field of a revision: its value before and after.
-type Change struct {
-	Field string `json:"field"`
-	Old   any    `json:"old"`
-	New   any    `json:"new"`
-}
-
-// Revision is one entry of an incident's history.
-type Revision struct {
-	Version   int      `json:"version"`
-	Action    string   `json:"action"`
-	Actor     string   `json:"actor"`
-	ChangedAt string   `json:"changed_at"`
-	Changes   []Change `json:"changes"`
-}
-
 type revisionRow struct {
 	ID         int64  `gorm:"column:id;primaryKey"`
 	IncidentID int64  `gorm:"column:incident_id"`
@@ -379,7 +363,7 @@ type revisionRow struct {
 
 func (revisionRow) TableName() string { return "revisions" }
 
-func diff(old, next *models.Incident) []Change {
+func diff(old, next *models.Incident) []models.Change {
 	var before map[string]any
 	if old != nil {
 		before = content(*old)
@@ -391,7 +375,7 @@ func diff(old, next *models.Incident) []Change {
 	}
 	// Field order follows the JSON document, which is what a reader expects.
 	order := fieldOrder()
-	out := []Change{}
+	out := []models.Change{}
 	for _, k := range order {
 		if !contains(keys, k) {
 			continue
@@ -403,7 +387,7 @@ func diff(old, next *models.Incident) []Change {
 		if old != nil {
 			was = before[k]
 		}
-		out = append(out, Change{Field: k, Old: was, New: after[k]})
+		out = append(out, models.Change{Field: k, Old: was, New: after[k]})
 	}
 	return out
 }
@@ -428,7 +412,7 @@ func contains(list []string, s string) bool {
 }
 
 func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident) error {
-	changes := []Change{}
+	changes := []models.Change{}
 	if old != nil {
 		changes = diff(old, next)
 	}
@@ -440,28 +424,13 @@ func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident
 		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb)}).Error
 }
 
-// HistoryPage asks for part of a history: the revisions after version
-// After, oldest first, at most Limit of them and no more than
-// models.MaxPageBytes of changes past the first.
-type HistoryPage struct {
-	After int
-	Limit int
-}
-
-// HistoryResult is one page of a history. Next is the version to ask
-// after for the next page, nil on the last.
-type HistoryResult struct {
-	Revisions []Revision
-	Next      *int
-}
-
 // History lists a page of the revisions of an incident, deleted or not,
 // oldest first. The create lists every field the incident was created
 // with. Neither the page nor the work behind it holds more than one
 // revision beyond the page's size: the create's fields are found by
 // undoing the later changes one revision at a time.
-func (s *Store) History(ctx context.Context, id int64, page HistoryPage) (HistoryResult, error) {
-	var out HistoryResult
+func (s *Store) History(ctx context.Context, id int64, page models.HistoryPage) (models.HistoryResult, error) {
+	var out models.HistoryResult
 	limit := page.Limit
 	if limit <= 0 {
 		limit = models.DefaultLimit
@@ -477,7 +446,7 @@ func (s *Store) History(ctx context.Context, id int64, page HistoryPage) (Histor
 			return err
 		}
 		defer rows.Close()
-		out.Revisions = []Revision{}
+		out.Revisions = []models.Revision{}
 		size := 0
 		for rows.Next() {
 			var r revisionRow
@@ -490,7 +459,7 @@ func (s *Store) History(ctx context.Context, id int64, page HistoryPage) (Histor
 				break
 			}
 			size += len(r.Changes)
-			rev := Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []Change{}}
+			rev := models.Revision{Version: r.Version, Action: r.Action, Actor: r.Actor, ChangedAt: r.ChangedAt, Changes: []models.Change{}}
 			if err := json.Unmarshal([]byte(r.Changes), &rev.Changes); err != nil {
 				return err
 			}
@@ -550,7 +519,7 @@ func undo(tx *gorm.DB, cur models.Incident, version int) (models.Incident, error
 			at = r
 			continue
 		}
-		var changes []Change
+		var changes []models.Change
 		if err := json.Unmarshal([]byte(r.Changes), &changes); err != nil {
 			return models.Incident{}, err
 		}

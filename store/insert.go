@@ -39,7 +39,7 @@ type inserter struct {
 	pg     bool
 	// totals collects the report totals of the incidents inserted, to be
 	// added in one upsert per key at flush instead of two per incident.
-	totals map[totalsKey]Counts
+	totals map[totalsKey]models.Counts
 	// labels collects the names the incidents wrote, recorded at flush.
 	labels map[labelKey]string
 }
@@ -61,7 +61,7 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 	if err != nil {
 		return nil, err
 	}
-	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]Counts{}, multi: map[multiKey]*sql.Stmt{},
+	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]models.Counts{}, multi: map[multiKey]*sql.Stmt{},
 		labels: map[labelKey]string{}}
 	// PostgreSQL's driver has no LastInsertId, so the id comes back with
 	// RETURNING there; SQLite's RETURNING costs several times a plain insert,
@@ -347,7 +347,7 @@ func (ins *inserter) flush(tx *gorm.DB) error {
 		}
 	}
 	changed := len(ins.totals) > 0
-	ins.totals = map[totalsKey]Counts{}
+	ins.totals = map[totalsKey]models.Counts{}
 	if !changed {
 		return nil // nothing inserted: pollers need not refetch
 	}

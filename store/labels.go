@@ -6,9 +6,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/models/gazetteer"
-	"incidentdb/exchange"
 )
 
 // Names are grouped in reports and pickers by their folded key, and shown

@@ -61,22 +61,15 @@ func where(f models.Filter) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// ListResult is one page of a list.
-type ListResult struct {
-	Items []models.Incident
-	Total int64
-	Next  *models.Cursor
-}
-
 // ListIncidents returns one page of live incidents matching f, in the
 // page's order, with the total count of matches. Paging is by keyset, so a
 // deep page costs what the first one does.
-func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (ListResult, error) {
+func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error) {
 	db := s.r.WithContext(ctx)
 	cond, args := where(f)
 	var total int64
 	if err := db.Raw("SELECT count(*) FROM incidents i WHERE "+cond, args...).Scan(&total).Error; err != nil {
-		return ListResult{}, internal("count incidents", err)
+		return models.ListResult{}, internal("count incidents", err)
 	}
 	col := p.Sort.Column()
 	dir, op := "ASC", ">"
@@ -116,9 +109,9 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 	q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " ORDER BY " + order + " LIMIT " + strconv.Itoa(p.Limit+1)
 	rows, more, err := queryPage(db, q, args, p.Limit)
 	if err != nil {
-		return ListResult{}, internal("list incidents", err)
+		return models.ListResult{}, internal("list incidents", err)
 	}
-	res := ListResult{Total: total}
+	res := models.ListResult{Total: total}
 	if more {
 		last := rows[len(rows)-1]
 		next := &models.Cursor{Sort: p.Sort, ID: last.ID}
@@ -136,7 +129,7 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 	}
 	items, err := withChildren(db, rows)
 	if err != nil {
-		return ListResult{}, internal("list children", err)
+		return models.ListResult{}, internal("list children", err)
 	}
 	res.Items = items
 	return res, nil

@@ -5,22 +5,15 @@ import (
 	"slices"
 	"strings"
 
+	"incidentdb/models"
 	"incidentdb/models/gazetteer"
 )
-
-// RegionCount is a region with the number of live incidents in it.
-type RegionCount struct {
-	Country   *string `json:"country"`
-	Code      *string `json:"code"`
-	Name      *string `json:"name"`
-	Incidents int64   `json:"incidents"`
-}
 
 // RegionCounts lists every gazetteer region of the given country (all
 // countries when empty) and every other region name found in the data, with
 // incident counts. Incidents with no region are one entry with a nil name.
 // It reads the yearly totals, so it costs the same at any size.
-func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount, error) {
+func (s *Store) RegionCounts(ctx context.Context, country string) ([]models.RegionCount, error) {
 	type row struct {
 		RegionKey string
 		Region    string
@@ -39,7 +32,7 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 	}
 	type key struct{ country, region string }
 	counts := map[key]int64{}
-	var extra []RegionCount
+	var extra []models.RegionCount
 	for _, r := range rows {
 		if r.Incidents <= 0 {
 			continue
@@ -48,7 +41,7 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 			counts[key{reg.Country, reg.Name}] += r.Incidents
 			continue
 		}
-		rc := RegionCount{Incidents: r.Incidents}
+		rc := models.RegionCount{Incidents: r.Incidents}
 		if r.Country != "" {
 			rc.Country = &r.Country
 		}
@@ -57,9 +50,9 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 		}
 		extra = append(extra, rc)
 	}
-	out := []RegionCount{}
+	out := []models.RegionCount{}
 	for _, reg := range gazetteer.Regions(country) {
-		rc := RegionCount{Country: &reg.Country, Name: &reg.Name, Incidents: counts[key{reg.Country, reg.Name}]}
+		rc := models.RegionCount{Country: &reg.Country, Name: &reg.Name, Incidents: counts[key{reg.Country, reg.Name}]}
 		if reg.Code != "" {
 			rc.Code = &reg.Code
 		}
@@ -67,7 +60,7 @@ func (s *Store) RegionCounts(ctx context.Context, country string) ([]RegionCount
 	}
 	// Names the gazetteer does not hold follow its regions, by country then
 	// name, the unknown last, so that both engines list them alike.
-	slices.SortFunc(extra, func(a, b RegionCount) int {
+	slices.SortFunc(extra, func(a, b models.RegionCount) int {
 		if c := compareNullLast(a.Country, b.Country); c != 0 {
 			return c
 		}
@@ -88,21 +81,15 @@ func compareNullLast(a, b *string) int {
 	return strings.Compare(*a, *b)
 }
 
-// NameCount is a name with the number of live incidents under it.
-type NameCount struct {
-	Name      string `json:"name"`
-	Incidents int64  `json:"incidents"`
-}
-
 // ForceCounts lists every force named by a live incident, most frequent
 // first.
-func (s *Store) ForceCounts(ctx context.Context) ([]NameCount, error) {
-	var out []NameCount
+func (s *Store) ForceCounts(ctx context.Context) ([]models.NameCount, error) {
+	var out []models.NameCount
 	err := s.r.WithContext(ctx).Raw(`SELECT ` + labelSQL(labelForce, "f.name_key", "min(f.name)") + ` AS name, count(*) AS incidents
 		FROM incident_forces f JOIN incidents i ON i.id = f.incident_id
 		WHERE i.deleted_at IS NULL GROUP BY f.name_key ORDER BY incidents DESC, name`).Scan(&out).Error
 	if out == nil {
-		out = []NameCount{}
+		out = []models.NameCount{}
 	}
 	for i := range out {
 		out[i].Name = shownName(out[i].Name)
@@ -110,19 +97,10 @@ func (s *Store) ForceCounts(ctx context.Context) ([]NameCount, error) {
 	return out, internal("force counts", err)
 }
 
-// CountryCount is a country with how many live incidents it hosted and in
-// how many its personnel were among the contributing countries.
-type CountryCount struct {
-	Code         *string `json:"code"`
-	Name         *string `json:"name"`
-	Incidents    int64   `json:"incidents"`
-	Contributing int64   `json:"contributing"`
-}
-
 // CountryCounts lists the countries that appear in the data as hosts or
 // contributors, by code; incidents with no country are one entry with a nil
 // code.
-func (s *Store) CountryCounts(ctx context.Context) ([]CountryCount, error) {
+func (s *Store) CountryCounts(ctx context.Context) ([]models.CountryCount, error) {
 	type row struct {
 		Code  string
 		Count int64
@@ -136,13 +114,13 @@ func (s *Store) CountryCounts(ctx context.Context) ([]CountryCount, error) {
 		WHERE i.deleted_at IS NULL GROUP BY cc.code`).Scan(&contrib).Error; err != nil {
 		return nil, internal("country counts", err)
 	}
-	byCode := map[string]*CountryCount{}
+	byCode := map[string]*models.CountryCount{}
 	var order []string
-	get := func(code string) *CountryCount {
+	get := func(code string) *models.CountryCount {
 		if c, ok := byCode[code]; ok {
 			return c
 		}
-		c := &CountryCount{}
+		c := &models.CountryCount{}
 		if code != "" {
 			code := code
 			name := gazetteer.CountryName(code)
@@ -160,7 +138,7 @@ func (s *Store) CountryCounts(ctx context.Context) ([]CountryCount, error) {
 	for _, c := range contrib {
 		get(c.Code).Contributing += c.Count
 	}
-	out := make([]CountryCount, 0, len(order))
+	out := make([]models.CountryCount, 0, len(order))
 	for _, code := range sortedWithEmptyLast(order) {
 		out = append(out, *byCode[code])
 	}

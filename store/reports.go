@@ -16,30 +16,6 @@ import (
 	"incidentdb/models/gazetteer"
 )
 
-// Counts are what every report row and total carries.
-type Counts struct {
-	Incidents int64 `json:"incidents"`
-	Killed    int64 `json:"killed"`
-	Wounded   int64 `json:"wounded"`
-}
-
-// ReportRow is one group of a casualty report: the dimension values in
-// group_by order (nil for unknown) and the counts.
-type ReportRow struct {
-	Values []any
-	Counts
-}
-
-// Report is a casualty report.
-type Report struct {
-	GroupBy []models.Dimension
-	Rows    []ReportRow
-	Totals  Counts
-	// Source says where the numbers came from ("totals_year",
-	// "totals_month" or "incidents"), for benchmarks and curious operators.
-	Source string
-}
-
 // dimSQL is how one dimension reads from the incidents table (aliased i)
 // and its joins: key groups, label is what is shown.
 type dimSQL struct {
@@ -66,8 +42,8 @@ var baseDims = map[models.Dimension]dimSQL{
 // It reads the maintained totals tables when every filter and dimension is
 // one they keep, and the incidents table otherwise; both give the same
 // answer, which the differential tests check.
-func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (Report, error) {
-	var rep Report
+func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error) {
+	var rep models.Report
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if table := totalsTableFor(f, dims); table != "" {
@@ -115,7 +91,7 @@ func isMonthEnd(day string) bool {
 	return err == nil && t.AddDate(0, 0, 1).Day() == 1
 }
 
-func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.Dimension) (Report, error) {
+func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.Dimension) (models.Report, error) {
 	conds := []string{"1 = 1"}
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
@@ -143,7 +119,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	}
 	q := "SELECT " + strings.Join(labels, ", ") + ", CAST(sum(t.incidents) AS BIGINT), CAST(sum(t.killed) AS BIGINT), CAST(sum(t.wounded) AS BIGINT) FROM " + table +
 		" t WHERE " + where + " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(t.incidents) > 0"
-	rep := Report{Source: table}
+	rep := models.Report{Source: table}
 	var err error
 	if rep.Rows, err = scanReport(tx, q, args, dims); err != nil {
 		return rep, err
@@ -153,7 +129,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	return rep, err
 }
 
-func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (Report, error) {
+func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
 	cond, args := where(f)
 	lines := slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
 	var joins, keys, labels []string
@@ -186,7 +162,7 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 	from := "FROM incidents i " + strings.Join(joins, " ") + " WHERE " + cond
 	all := append(joinArgs, args...)
 	q := "SELECT " + strings.Join(labels, ", ") + ", " + counts + " " + from + " GROUP BY " + strings.Join(keys, ", ")
-	rep := Report{Source: "incidents"}
+	rep := models.Report{Source: "incidents"}
 	var err error
 	if rep.Rows, err = scanReport(tx, q, all, dims); err != nil {
 		return rep, err
@@ -215,13 +191,13 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 // scanReport runs a grouped query whose columns are the dimension labels
 // then the three counts, and returns rows sorted by the dimensions with
 // unknown values last.
-func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]ReportRow, error) {
+func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]models.ReportRow, error) {
 	rows, err := tx.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []ReportRow{}
+	out := []models.ReportRow{}
 	for rows.Next() {
 		if len(out) == MaxReportRows {
 			return nil, &models.Error{Code: models.Malformed, Message: "the report would be too long",
@@ -233,7 +209,7 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]R
 		for i := range labels {
 			dest = append(dest, &labels[i])
 		}
-		var r ReportRow
+		var r models.ReportRow
 		dest = append(dest, &r.Incidents, &r.Killed, &r.Wounded)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -257,7 +233,7 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]R
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b ReportRow) int { return compareValues(a.Values, b.Values) })
+	slices.SortFunc(out, func(a, b models.ReportRow) int { return compareValues(a.Values, b.Values) })
 	return out, nil
 }
 
@@ -290,20 +266,14 @@ func compareValues(a, b []any) int {
 	return 0
 }
 
-// Point is one period of a time series.
-type Point struct {
-	Period string `json:"period"`
-	Counts
-}
-
 // TimeSeries counts incidents matching f per period of interval, with every
 // period from f.From to f.To present (zero where nothing happened). Without
 // From or To the range is that of the matching incidents. Weeks are ISO
 // weeks ("2017-W47").
-func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]Point, error) {
-	var points []Point
+func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error) {
+	var points []models.Point
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var byPeriod map[string]Counts
+		var byPeriod map[string]models.Counts
 		var err error
 		dims := []models.Dimension{"month"}
 		if interval == "year" {
@@ -314,7 +284,7 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 			if err != nil {
 				return err
 			}
-			byPeriod = map[string]Counts{}
+			byPeriod = map[string]models.Counts{}
 			for _, r := range rep.Rows {
 				byPeriod[fmt.Sprint(r.Values[0])] = r.Counts
 			}
@@ -332,7 +302,7 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 				return err
 			}
 			if !lo.Valid {
-				points = []Point{}
+				points = []models.Point{}
 				if first == nil || last == nil {
 					return nil
 				}
@@ -357,17 +327,17 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 
 // dailyCounts groups by day in SQL and folds days into periods in Go: ISO
 // weeks are awkward in SQLite, and there are at most a few thousand days.
-func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]Counts, error) {
+func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
 	cond, args := where(f)
 	rows, err := tx.Raw("SELECT i.occurred_on, count(*), sum(i.killed), sum(i.wounded) FROM incidents i WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]Counts{}
+	out := map[string]models.Counts{}
 	for rows.Next() {
 		var day string
-		var c Counts
+		var c models.Counts
 		if err := rows.Scan(&day, &c.Incidents, &c.Killed, &c.Wounded); err != nil {
 			return nil, err
 		}
@@ -427,10 +397,10 @@ func periods(first, last string, interval models.Interval) int {
 }
 
 // fill lists every period from first to last, inclusive.
-func fill(by map[string]Counts, first, last string, interval models.Interval) []Point {
+func fill(by map[string]models.Counts, first, last string, interval models.Interval) []models.Point {
 	start, err1 := time.Parse(models.DateLayout, first)
 	end, err2 := time.Parse(models.DateLayout, last)
-	out := []Point{}
+	out := []models.Point{}
 	if err1 != nil || err2 != nil || end.Before(start) {
 		return out
 	}
@@ -444,7 +414,7 @@ func fill(by map[string]Counts, first, last string, interval models.Interval) []
 	}
 	for t := start; !t.After(end); {
 		p := period(t, interval)
-		out = append(out, Point{Period: p, Counts: by[p]})
+		out = append(out, models.Point{Period: p, Counts: by[p]})
 		switch interval {
 		case "day":
 			t = t.AddDate(0, 0, 1)

@@ -14,7 +14,6 @@ import (
 
 	"incidentdb/models"
 	"incidentdb/models/gazetteer"
-	"incidentdb/store"
 )
 
 // randomIncident is synthetic: a few values per field so that groups and
@@ -67,7 +66,7 @@ func randomIncident(r *rand.Rand) models.IncidentInput {
 
 // bruteReport computes a casualty report from the incidents themselves,
 // following the rules of DESIGN.md rather than the store's SQL.
-func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimension) ([]store.ReportRow, store.Counts) {
+func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimension) ([]models.ReportRow, models.Counts) {
 	type cell struct {
 		vals      []any
 		incidents map[int64]bool
@@ -75,7 +74,7 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 	}
 	cells := map[string]*cell{}
 	lines := slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
-	var totals store.Counts
+	var totals models.Counts
 	seen := map[int64]bool{}
 	for _, inc := range incs {
 		if !matches(inc, f) {
@@ -169,9 +168,9 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 			}
 		}
 	}
-	rows := []store.ReportRow{}
+	rows := []models.ReportRow{}
 	for _, c := range cells {
-		rows = append(rows, store.ReportRow{Values: c.vals, Counts: store.Counts{Incidents: int64(len(c.incidents)), Killed: c.k, Wounded: c.w}})
+		rows = append(rows, models.ReportRow{Values: c.vals, Counts: models.Counts{Incidents: int64(len(c.incidents)), Killed: c.k, Wounded: c.w}})
 	}
 	sort.Slice(rows, func(i, j int) bool { return fmt.Sprint(rows[i].Values) < fmt.Sprint(rows[j].Values) })
 	return rows, totals
@@ -342,11 +341,11 @@ func TestSeedReportByNationality(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[any]store.Counts{}
+	got := map[any]models.Counts{}
 	for _, r := range rep.Rows {
 		got[r.Values[0]] = r.Counts
 	}
-	want := map[any]store.Counts{
+	want := map[any]models.Counts{
 		"BF": {Incidents: 1, Killed: 1, Wounded: 3}, "ML": {Incidents: 1, Killed: 1, Wounded: 1},
 		"NE": {Incidents: 1, Killed: 3}, nil: {Incidents: 1, Wounded: 17},
 	}
@@ -356,7 +355,7 @@ func TestSeedReportByNationality(t *testing.T) {
 	if rep.Rows[len(rep.Rows)-1].Values[0] != nil {
 		t.Errorf("the unknown nationality should sort last: %+v", rep.Rows)
 	}
-	if rep.Totals != (store.Counts{Incidents: 2, Killed: 5, Wounded: 21}) {
+	if rep.Totals != (models.Counts{Incidents: 2, Killed: 5, Wounded: 21}) {
 		t.Errorf("totals = %+v", rep.Totals)
 	}
 }

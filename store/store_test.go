@@ -101,7 +101,7 @@ func TestUpdateGrowsVersionOnlyOnChange(t *testing.T) {
 	if models.ErrorCode(err) != models.Precondition {
 		t.Fatalf("stale version: err %v, want precondition", err)
 	}
-	page, err := s.History(ctx, inc.ID, store.HistoryPage{})
+	page, err := s.History(ctx, inc.ID, models.HistoryPage{})
 	hist := page.Revisions
 	if err != nil || len(hist) != 2 {
 		t.Fatalf("history: %d revisions, err %v; want 2", len(hist), err)
@@ -124,7 +124,7 @@ func TestDeleteIsSoftAndKeepsHistory(t *testing.T) {
 	if _, err := s.GetIncident(ctx, inc.ID); models.ErrorCode(err) != models.NotFound {
 		t.Fatalf("get after delete: %v, want not found", err)
 	}
-	page, err := s.History(ctx, inc.ID, store.HistoryPage{})
+	page, err := s.History(ctx, inc.ID, models.HistoryPage{})
 	hist := page.Revisions
 	if err != nil || len(hist) != 2 || hist[1].Action != "delete" || hist[1].Version != 2 {
 		t.Fatalf("history after delete = %+v, %v", hist, err)

@@ -15,10 +15,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v3"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 	"incidentdb/models/synth"
-	"incidentdb/store"
-	"incidentdb/exchange"
 )
 
 func importCommand() *cli.Command {
@@ -69,7 +68,7 @@ func importCommand() *cli.Command {
 			}
 			defer s.Close()
 			start := time.Now()
-			res, err := s.Import(ctx, cmd.String("actor"), r, store.ImportOptions{
+			res, err := s.Import(ctx, cmd.String("actor"), r, models.ImportOptions{
 				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"),
 				// Whoever can run the command holds the database file: no role
 				// is narrower than that.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"incidentdb/exchange"
 	"incidentdb/models"
 )
 
@@ -48,7 +49,7 @@ func reportCommand() *cli.Command {
 			out := cmd.Root().Writer
 			switch format {
 			case "csv":
-				return rep.WriteCSV(out)
+				return exchange.WriteReportCSV(out, rep)
 			case "json":
 				b, err := json.Marshal(rep)
 				if err != nil {
@@ -59,8 +60,8 @@ func reportCommand() *cli.Command {
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
 			row := func(cells []string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
-			row(rep.Header())
-			for _, rec := range rep.Records() {
+			row(exchange.ReportHeader(rep))
+			for _, rec := range exchange.ReportRecords(rep) {
 				for i := range rep.GroupBy {
 					if rec[i] == "" {
 						rec[i] = "(unknown)"

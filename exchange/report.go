@@ -1,0 +1,49 @@
+package exchange
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"incidentdb/models"
+)
+
+// ReportHeader is the CSV header of the report: the dimensions, then the counts.
+func ReportHeader(rep models.Report) []string {
+	return append(models.Names(rep.GroupBy), "incidents", "killed", "wounded")
+}
+
+// ReportRecords renders each row as text cells, unknown values as "", in Header
+// order. Text cells are guarded against spreadsheet formulas.
+func ReportRecords(rep models.Report) [][]string {
+	out := make([][]string, 0, len(rep.Rows))
+	for _, r := range rep.Rows {
+		rec := make([]string, 0, len(rep.GroupBy)+3)
+		for _, v := range r.Values {
+			switch x := v.(type) {
+			case nil:
+				rec = append(rec, "")
+			case string:
+				rec = append(rec, models.GuardCell(x))
+			default:
+				rec = append(rec, fmt.Sprint(x))
+			}
+		}
+		rec = append(rec, strconv.FormatInt(r.Incidents, 10), strconv.FormatInt(r.Killed, 10), strconv.FormatInt(r.Wounded, 10))
+		out = append(out, rec)
+	}
+	return out
+}
+
+// WriteReportCSV writes the header and rows as CSV.
+func WriteReportCSV(w io.Writer, rep models.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ReportHeader(rep)); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(ReportRecords(rep)); err != nil {
+		return err
+	}
+	return cw.Error()
+}

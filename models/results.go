@@ -1,0 +1,223 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// The answers of the store that the HTTP layer and the command line show:
+// pages, histories, reports, reference lists and import results. They are
+// here, beside the incidents they describe, so that neither the handlers
+// nor the store need the other's types.
+
+// Counts are what every report row and total carries.
+type Counts struct {
+	Incidents int64 `json:"incidents"`
+	Killed    int64 `json:"killed"`
+	Wounded   int64 `json:"wounded"`
+}
+
+// ReportRow is one group of a casualty report: the dimension values in
+// group_by order (nil for unknown) and the counts.
+type ReportRow struct {
+	Values []any
+	Counts
+}
+
+// Report is a casualty report.
+type Report struct {
+	GroupBy []Dimension
+	Rows    []ReportRow
+	Totals  Counts
+	// Source says where the numbers came from ("totals_year",
+	// "totals_month" or "incidents"), for benchmarks and curious operators.
+	Source string
+}
+
+// Point is one period of a time series.
+type Point struct {
+	Period string `json:"period"`
+	Counts
+}
+
+// RegionCount is a region with the number of live incidents in it.
+type RegionCount struct {
+	Country   *string `json:"country"`
+	Code      *string `json:"code"`
+	Name      *string `json:"name"`
+	Incidents int64   `json:"incidents"`
+}
+
+// NameCount is a name with the number of live incidents under it.
+type NameCount struct {
+	Name      string `json:"name"`
+	Incidents int64  `json:"incidents"`
+}
+
+// CountryCount is a country with how many live incidents it hosted and in
+// how many its personnel were among the contributing countries.
+type CountryCount struct {
+	Code         *string `json:"code"`
+	Name         *string `json:"name"`
+	Incidents    int64   `json:"incidents"`
+	Contributing int64   `json:"contributing"`
+}
+
+// ListResult is one page of a list.
+type ListResult struct {
+	Items []Incident
+	Total int64
+	Next  *Cursor
+}
+
+// Change is one field of a revision: its value before and after.
+type Change struct {
+	Field string `json:"field"`
+	Old   any    `json:"old"`
+	New   any    `json:"new"`
+}
+
+// Revision is one entry of an incident's history.
+type Revision struct {
+	Version   int      `json:"version"`
+	Action    string   `json:"action"`
+	Actor     string   `json:"actor"`
+	ChangedAt string   `json:"changed_at"`
+	Changes   []Change `json:"changes"`
+}
+
+// HistoryPage asks for part of a history: the revisions after version
+// After, oldest first, at most Limit of them and no more than
+// models.MaxPageBytes of changes past the first.
+type HistoryPage struct {
+	After int
+	Limit int
+}
+
+// HistoryResult is one page of a history. Next is the version to ask
+// after for the next page, nil on the last.
+type HistoryResult struct {
+	Revisions []Revision
+	Next      *int
+}
+
+// What a re-import does with an external_id that is already stored.
+const (
+	OnConflictFail   = "fail"
+	OnConflictSkip   = "skip"
+	OnConflictUpdate = "update"
+)
+
+// MaxImportErrors bounds the row errors an import reports; past it the
+// file is still read to the end, so the count is right, but not listed.
+const MaxImportErrors = 1000
+
+// ImportOptions steer an import.
+type ImportOptions struct {
+	OnConflict string // fail (default), skip or update
+	// DryRun validates and counts without writing: it reads on a reader
+	// connection and never takes the writer.
+	DryRun bool
+	// Restore lets on_conflict=update bring back a deleted incident, which
+	// only an admin may do directly; without it such a record is a row
+	// error, so that an import cannot do what its sender's role cannot.
+	Restore bool
+	// Progress, when set, is called now and then with the records read.
+	Progress func(read int)
+}
+
+// RowError is one bad row of an import.
+type RowError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ImportResult counts what an import did (or, on a dry run or a failure,
+// would have done).
+type ImportResult struct {
+	Read      int        `json:"read"`
+	Created   int        `json:"created"`
+	Updated   int        `json:"updated"`
+	Skipped   int        `json:"skipped"`
+	Unchanged int        `json:"unchanged"`
+	DryRun    bool       `json:"dry_run"`
+	Failed    int        `json:"failed"`
+	Errors    []RowError `json:"errors"`
+}
+
+// Outcome is the import's error when any record failed: nothing was
+// stored, and no count but the failures stands.
+func (r *ImportResult) Outcome() error {
+	if r.Failed == 0 {
+		return nil
+	}
+	r.Created, r.Updated, r.Skipped, r.Unchanged = 0, 0, 0, 0
+	msg := fmt.Sprintf("%d of %d records are not valid; nothing was imported", r.Failed, r.Read)
+	if r.Read == 0 {
+		// The file failed before its first record: its header, or its
+		// first line.
+		msg = "the file cannot be read as records; nothing was imported"
+	}
+	e := &Error{Code: Invalid, Message: msg}
+	for _, re := range r.Errors {
+		e.Fields = append(e.Fields, FieldError{Field: re.Field, Message: re.Message, Line: re.Line})
+	}
+	return e
+}
+
+// Fail records that the record on line could not be stored, with every
+// field error it carries.
+func (r *ImportResult) Fail(line int, err error) {
+	r.Failed++
+	var me *Error
+	if !errors.As(err, &me) || len(me.Fields) == 0 {
+		r.add(RowError{Line: line, Field: "row", Message: err.Error()})
+		return
+	}
+	for _, f := range me.Fields {
+		r.add(RowError{Line: line, Field: f.Field, Message: f.Message})
+	}
+}
+
+func (r *ImportResult) add(e RowError) {
+	if len(r.Errors) < MaxImportErrors {
+		r.Errors = append(r.Errors, e)
+	}
+}
+
+// MarshalJSON writes rows as objects whose keys follow group_by order, then
+// the counts, which is how a reader scans a table.
+func (rep Report) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"group_by":`)
+	gb, err := json.Marshal(Names(rep.GroupBy))
+	if err != nil {
+		return nil, err
+	}
+	b.Write(gb)
+	b.WriteString(`,"rows":[`)
+	for i, r := range rep.Rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('{')
+		for j, d := range rep.GroupBy {
+			k, _ := json.Marshal(string(d))
+			v, err := json.Marshal(r.Values[j])
+			if err != nil {
+				return nil, err
+			}
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(v)
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"incidents":%d,"killed":%d,"wounded":%d}`, r.Incidents, r.Killed, r.Wounded)
+	}
+	t := rep.Totals
+	fmt.Fprintf(&b, `],"totals":{"incidents":%d,"killed":%d,"wounded":%d}}`, t.Incidents, t.Killed, t.Wounded)
+	return b.Bytes(), nil
+}
