@@ -18,7 +18,7 @@ var copyTables = []struct{ name, columns string }{
 	{"incident_countries", "incident_id, position, code"},
 	{"sources", "incident_id, position, title, publisher, url, published_on, language"},
 	{"incident_words", "word, incident_id"},
-	{"revisions", "id, incident_id, version, action, actor, changed_at, changes"},
+	{"revisions", "id, incident_id, version, action, actor, changed_at, changes, snapshot"},
 	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
 	{"totals_all", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
 	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},

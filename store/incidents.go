@@ -359,9 +359,16 @@ type revisionRow struct {
 	Actor      string `gorm:"column:actor"`
 	ChangedAt  string `gorm:"column:changed_at"`
 	Changes    string `gorm:"column:changes"`
+	// Snapshot is the incident's content at this version, on every
+	// snapshotEvery-th version (see migration 0010).
+	Snapshot *string `gorm:"column:snapshot"`
 }
 
 func (revisionRow) TableName() string { return "revisions" }
+
+// snapshotEvery is how often a revision holds the whole incident: reading
+// any version undoes at most this many revisions.
+const snapshotEvery = 16
 
 func diff(old, next *models.Incident) []models.Change {
 	var before map[string]any
@@ -420,8 +427,17 @@ func writeRevision(tx *gorm.DB, action, actor string, old, next *models.Incident
 	if err != nil {
 		return err
 	}
-	return tx.Create(&revisionRow{IncidentID: next.ID, Version: next.Version, Action: action, Actor: actor,
-		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb)}).Error
+	row := revisionRow{IncidentID: next.ID, Version: next.Version, Action: action, Actor: actor,
+		ChangedAt: formatTime(next.UpdatedAt), Changes: string(cb)}
+	if next.Version%snapshotEvery == 0 {
+		b, err := json.Marshal(content(*next))
+		if err != nil {
+			return err
+		}
+		snap := string(b)
+		row.Snapshot = &snap
+	}
+	return tx.Create(&row).Error
 }
 
 // History lists a page of the revisions of an incident, deleted or not,
@@ -499,12 +515,26 @@ func (s *Store) IncidentAt(ctx context.Context, id int64, version int) (models.I
 	return out, internal("incident at version", err)
 }
 
-// undo rolls cur back to version by applying the old values of every later
-// revision, newest first, read one at a time.
+// undo rolls cur back to version: from the nearest snapshot at or after
+// version (or from cur when there is none), it applies the old values of
+// each later revision, newest first, read one at a time.
 func undo(tx *gorm.DB, cur models.Incident, version int) (models.Incident, error) {
 	doc := content(cur)
-	rows, err := tx.Raw("SELECT version, action, changed_at, changes FROM revisions WHERE incident_id = ? AND version >= ? ORDER BY version DESC",
-		cur.ID, version).Rows()
+	upTo := cur.Version
+	var snaps []revisionRow
+	if err := tx.Raw("SELECT version, snapshot FROM revisions WHERE incident_id = ? AND version >= ? AND snapshot IS NOT NULL ORDER BY version LIMIT 1",
+		cur.ID, version).Scan(&snaps).Error; err != nil {
+		return models.Incident{}, err
+	}
+	if len(snaps) == 1 && snaps[0].Snapshot != nil {
+		doc = map[string]any{}
+		if err := json.Unmarshal([]byte(*snaps[0].Snapshot), &doc); err != nil {
+			return models.Incident{}, err
+		}
+		upTo = snaps[0].Version
+	}
+	rows, err := tx.Raw("SELECT version, action, changed_at, changes FROM revisions WHERE incident_id = ? AND version >= ? AND version <= ? ORDER BY version DESC",
+		cur.ID, version, upTo).Rows()
 	if err != nil {
 		return models.Incident{}, err
 	}
