@@ -286,9 +286,10 @@ func intCell(fe *models.FieldErrors, field string, v *string) *int {
 	if v == nil {
 		return nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(*v))
-	if err != nil {
-		fe.Add(field, "%q is not a whole number", *v)
+	t := strings.TrimSpace(*v)
+	n, err := strconv.Atoi(t)
+	if err != nil || !digitsOnly.MatchString(t) {
+		fe.Add(field, "%q is not a whole number (digits only)", *v)
 		return nil
 	}
 	return &n
@@ -309,6 +310,11 @@ func floatCell(fe *models.FieldErrors, field string, v *string) *float64 {
 
 // decimalNumber is what a number cell may hold: ParseFloat alone would
 // also take 1_0, 0x1p-2, Inf and NaN, which no file means as coordinates.
+// digitsOnly is what a count cell may hold: Atoi alone takes +1 and -0.
+var digitsOnly = regexp.MustCompile(`^[0-9]+$`)
+
+// decimalNumber also takes an exponent (1.5e-05), as some tools write
+// small coordinates.
 var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
 
 // maxColumns bounds a CSV header: the widest format read here (ACLED) has

@@ -82,7 +82,11 @@ func tooLarge(limit int64) error {
 // A body sent without a Content-Type is read as JSON: some clients send
 // none, and nothing else would be meant.
 func requireJSON(c *gin.Context, types ...string) error {
-	if ct := c.ContentType(); ct != "" && !slices.Contains(types, ct) {
+	ct := c.ContentType()
+	if ct == "" && strings.TrimSpace(c.GetHeader("Content-Type")) != "" {
+		ct = c.GetHeader("Content-Type") // given, and not a media type at all
+	}
+	if ct != "" && !slices.Contains(types, ct) {
 		return &models.Error{Code: models.Unsupported, Message: "the body must be JSON, and say so in Content-Type",
 			Fields: []models.FieldError{{Field: "Content-Type", Message: fmt.Sprintf("%q: must be %s", clip(ct), strings.Join(types, " or "))}}}
 	}

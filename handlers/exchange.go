@@ -33,8 +33,15 @@ type exchangeHandlers struct {
 	rows      *prometheus.CounterVec
 	limits    Limits
 	exports   *gate
+	uploads   *gate
 	imports   *gate
 }
+
+// An upload must bring at least uploadChunk every uploadChunkTime (a
+// variable for the tests' sake).
+const uploadChunk = 64 << 10
+
+var uploadChunkTime = 30 * time.Second
 
 // importWait is how long an import waits for a place before a 503.
 const importWait = 30 * time.Second
@@ -100,16 +107,8 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 		return
 	}
 	defer release()
-	rc := http.NewResponseController(c.Writer)
-	start := time.Now()
-	extend := func() {
-		d := time.Now().Add(h.limits.ExportIdle)
-		if end := start.Add(h.limits.ExportMax); end.Before(d) {
-			d = end
-		}
-		_ = rc.SetWriteDeadline(d)
-	}
-	extend()
+	out := c.Writer.(*exportWriter)
+	out.extend()
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Status(http.StatusOK)
@@ -119,10 +118,9 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 			if err := flush(); err != nil {
 				return err
 			}
-			if err := rc.Flush(); err != nil {
+			if err := out.rc.Flush(); err != nil {
 				return err
 			}
-			extend()
 		}
 		return nil
 	}
@@ -149,7 +147,7 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 	if err != nil {
 		if c.Request.Context().Err() == nil {
 			slog.ErrorContext(c.Request.Context(), "export cut short", "path", c.FullPath(), "rows", n,
-				"seconds", time.Since(start).Seconds(), "error", err)
+				"seconds", time.Since(out.start).Seconds(), "error", err)
 		}
 		// The status line is gone; only a broken connection can say so.
 		release()
@@ -157,11 +155,44 @@ func (h *exchangeHandlers) streamRows(c *gin.Context, format, contentType, filen
 	}
 }
 
+// exportWriter is the response of an export: every write has a deadline
+// of ExportIdle from when it starts, never past ExportMax from the start
+// of the export, so a client that takes nothing for the idle time is cut
+// whatever it took before.
+type exportWriter struct {
+	gin.ResponseWriter
+	rc         *http.ResponseController
+	start      time.Time
+	idle, most time.Duration
+}
+
+// exporting puts an exportWriter under c's response for the encoders.
+func (h *exchangeHandlers) exporting(c *gin.Context) {
+	c.Writer = &exportWriter{ResponseWriter: c.Writer, rc: http.NewResponseController(c.Writer), start: time.Now(),
+		idle: h.limits.ExportIdle, most: h.limits.ExportMax}
+}
+
+func (w *exportWriter) extend() {
+	d := time.Now().Add(w.idle)
+	if end := w.start.Add(w.most); end.Before(d) {
+		d = end
+	}
+	_ = w.rc.SetWriteDeadline(d)
+}
+
+func (w *exportWriter) Write(p []byte) (int, error) {
+	w.extend()
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *exportWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
 	if !ok {
 		return
 	}
+	h.exporting(c)
 	w, err := exchange.NewCSVWriter(c.Writer, opts)
 	if err != nil {
 		writeError(c, err)
@@ -175,6 +206,7 @@ func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.exporting(c)
 	w, err := exchange.NewCasualtyCSVWriter(c.Writer, opts)
 	if err != nil {
 		writeError(c, err)
@@ -188,6 +220,7 @@ func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.exporting(c)
 	w := exchange.NewNDJSONWriter(c.Writer)
 	h.stream(c, "ndjson", "application/x-ndjson", "incidents.ndjson", f, w.Write, w.Flush, w.Flush)
 }
@@ -197,6 +230,7 @@ func (h *exchangeHandlers) incidentsGeoJSON(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.exporting(c)
 	w, err := exchange.NewGeoJSONWriter(c.Writer)
 	if err != nil {
 		writeError(c, err)
@@ -249,16 +283,20 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	release, ok := h.imports.enter(c)
+	// The body comes in first, holding an upload place (there are more of
+	// them than imports, and a client has few), and only then takes one of
+	// the few imports, which it holds for as long as the disk takes to
+	// read: an upload that trickles keeps no import waiting.
+	leaveUploads, ok := h.uploads.enter(c)
 	if !ok {
 		return
 	}
-	defer release()
+	defer leaveUploads()
 	// The import may take longer than the server's write timeout; the
 	// answer gets its own deadline once it is ready.
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetWriteDeadline(time.Time{})
-	spool, err := h.spool(c)
+	spool, err := h.spool(c, rc)
 	if err != nil {
 		if models.ErrorCode(err) == models.TooLarge {
 			err = importTooLarge(h.maxImport)
@@ -267,6 +305,11 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 		return
 	}
 	defer spool.Close()
+	leaveImports, ok := h.imports.enter(c)
+	if !ok {
+		return
+	}
+	defer leaveImports()
 	r, err := exchange.NewReader(format, spool)
 	if err == nil {
 		var res models.ImportResult
@@ -290,7 +333,12 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 // reads at disk speed: a client uploading slowly holds no database
 // connection, no transaction and, on SQLite, not the one writer. The file
 // has no name once opened, so nothing is left behind whatever happens.
-func (h *exchangeHandlers) spool(c *gin.Context) (*os.File, error) {
+//
+// The body must come at a useful pace: each uploadChunk within
+// uploadChunkTime, or the upload is cut with a 400.
+func (h *exchangeHandlers) spool(c *gin.Context, rc *http.ResponseController) (*os.File, error) {
+	// gzip reads its header at once: the pace holds from the first byte.
+	_ = rc.SetReadDeadline(time.Now().Add(uploadChunkTime))
 	body, err := requestBody(c, h.maxImport)
 	if err != nil {
 		return nil, err
@@ -300,14 +348,30 @@ func (h *exchangeHandlers) spool(c *gin.Context) (*os.File, error) {
 		return nil, fmt.Errorf("import spool: %w", err)
 	}
 	os.Remove(f.Name())
-	if _, err := io.Copy(f, body); err != nil {
-		f.Close()
-		var me *models.Error
-		if errors.As(err, &me) {
-			return nil, err
+	buf := make([]byte, uploadChunk)
+	for {
+		_ = rc.SetReadDeadline(time.Now().Add(uploadChunkTime))
+		n, err := io.ReadFull(body, buf)
+		if _, werr := f.Write(buf[:n]); werr != nil {
+			f.Close()
+			return nil, fmt.Errorf("import spool: %w", werr)
 		}
-		return nil, fmt.Errorf("import spool: %w", err)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			f.Close()
+			if errors.Is(err, os.ErrDeadlineExceeded) || strings.Contains(err.Error(), "i/o timeout") {
+				return nil, malformed("body", "came slower than %d KiB in %s; nothing was imported", uploadChunk>>10, uploadChunkTime)
+			}
+			var me *models.Error
+			if errors.As(err, &me) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("import spool: %w", err)
+		}
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
 		return nil, err

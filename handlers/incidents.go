@@ -34,6 +34,8 @@ type incidentHandlers struct {
 	db       IncidentStore
 	maxBody  int64
 	basePath string
+	heavy    *gate
+	answers  *answerBudget
 }
 
 // listResponse is the body of GET /incidents.
@@ -89,12 +91,21 @@ func (h *incidentHandlers) get(c *gin.Context) {
 	var inc models.Incident
 	q, _ := queryValues(c)
 	if vs, ok := q["version"]; ok {
+		if len(vs) > 1 {
+			writeError(c, malformed("version", "is given %d times; give it once", len(vs)))
+			return
+		}
 		n, convErr := strconv.Atoi(vs[0])
-		if convErr != nil || n < 1 || len(vs) > 1 {
+		if convErr != nil || n < 1 || !digitsOnly(vs[0]) {
 			writeError(c, malformed("version", "must be a whole number from 1"))
 			return
 		}
+		release, ok := h.heavy.enter(c)
+		if !ok {
+			return
+		}
 		inc, err = h.db.IncidentAt(c.Request.Context(), id, n)
+		release()
 	} else {
 		inc, err = h.db.GetIncident(c.Request.Context(), id)
 	}
@@ -207,6 +218,11 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	room := h.answers.reserve(c, pageReservation)
+	if room == nil {
+		return
+	}
+	defer room.release()
 	res, err := h.db.ListIncidents(c.Request.Context(), f, page)
 	if err != nil {
 		writeError(c, err)
@@ -226,7 +242,7 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		next.Set("cursor", cur)
 		c.Header("Link", "<"+c.Request.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
-	c.JSON(http.StatusOK, body)
+	sendJSON(c, http.StatusOK, body, room)
 }
 
 func (h *incidentHandlers) history(c *gin.Context) {
@@ -242,7 +258,17 @@ func (h *incidentHandlers) history(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	room := h.answers.reserve(c, pageReservation)
+	if room == nil {
+		return
+	}
+	defer room.release()
+	release, ok := h.heavy.enter(c)
+	if !ok {
+		return
+	}
 	res, err := h.db.History(c.Request.Context(), id, page)
+	release()
 	if err != nil {
 		writeError(c, err)
 		return
@@ -259,7 +285,7 @@ func (h *incidentHandlers) history(c *gin.Context) {
 		link.Set("cursor", cur)
 		c.Header("Link", "<"+c.Request.URL.Path+"?"+link.Encode()+`>; rel="next"`)
 	}
-	c.JSON(http.StatusOK, gin.H{"incident_id": id, "revisions": res.Revisions, "next_cursor": next})
+	sendJSON(c, http.StatusOK, gin.H{"incident_id": id, "revisions": res.Revisions, "next_cursor": next}, room)
 }
 
 // historyPage reads the paging of a history: limit as for lists, and a
@@ -321,10 +347,21 @@ func pathID(c *gin.Context) (int64, error) {
 		return 0, models.Errorf(models.MethodNotAllowed, "%s is not allowed on %s; it takes POST", c.Request.Method, c.Request.URL.Path)
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return 0, malformed("id", "must be a positive whole number")
+	if err != nil || id < 1 || !digitsOnly(raw) || raw[0] == '0' {
+		// One spelling per incident: /incidents/+1 and /incidents/01 are
+		// not other names of /incidents/1.
+		return 0, malformed("id", "must be a positive whole number, written without sign or leading zeros")
 	}
 	return id, nil
+}
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // onlyParams rejects query parameters the endpoint does not take, so a

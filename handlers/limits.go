@@ -24,8 +24,20 @@ type Limits struct {
 	// holds a read transaction (a snapshot) while it streams, and the
 	// SQLite WAL cannot shrink past the oldest snapshot.
 	ExportIdle, ExportMax time.Duration
-	// Imports is how many imports may run (upload included) at once.
-	Imports int
+	// Imports is how many imports may run at once, and Uploads how many
+	// import bodies may be on their way in (UploadsPerClient for one
+	// client), each at least 64 KiB every 30 seconds.
+	Imports, Uploads, UploadsPerClient int
+	// HeavyReads is how many reads that may take seconds (reports not
+	// answered from the maintained totals or the cache, time series,
+	// histories, old versions) run at once, HeavyReadsPerClient for one
+	// client; others wait up to ten seconds for a place. Page reads, key
+	// checks and /readyz never wait behind them.
+	HeavyReads, HeavyReadsPerClient int
+	// AnswerBytes bounds the bytes of large answers (list and history
+	// pages, reports) held at once until their clients read them, and
+	// AnswerBytesPerClient those of one client.
+	AnswerBytes, AnswerBytesPerClient int64
 	// SpoolDir is where import bodies are written before the import
 	// starts; empty is the system's temporary directory.
 	SpoolDir string
@@ -38,6 +50,11 @@ const (
 	DefaultExportIdle       = 30 * time.Second
 	DefaultExportMax        = 15 * time.Minute
 	DefaultImports          = 2
+	DefaultUploads          = 8
+	DefaultUploadsPerClient = 2
+	DefaultHeavyReads       = 3
+	DefaultHeavyPerClient   = 2
+	heavyWait               = 10 * time.Second
 )
 
 func (l Limits) withDefaults() Limits {
@@ -56,6 +73,24 @@ func (l Limits) withDefaults() Limits {
 	if l.Imports <= 0 {
 		l.Imports = DefaultImports
 	}
+	if l.Uploads <= 0 {
+		l.Uploads = DefaultUploads
+	}
+	if l.UploadsPerClient <= 0 {
+		l.UploadsPerClient = DefaultUploadsPerClient
+	}
+	if l.AnswerBytes <= 0 {
+		l.AnswerBytes = answerBudgetTotal
+	}
+	if l.AnswerBytesPerClient <= 0 {
+		l.AnswerBytesPerClient = answerBudgetPerClient
+	}
+	if l.HeavyReads <= 0 {
+		l.HeavyReads = DefaultHeavyReads
+	}
+	if l.HeavyReadsPerClient <= 0 {
+		l.HeavyReadsPerClient = DefaultHeavyPerClient
+	}
 	return l
 }
 
@@ -69,7 +104,7 @@ func (l Limits) LongReaders() int {
 
 // gate admits at most total requests at once, and at most perClient of
 // one client. A request past the total waits up to wait for a place (with
-// no more than total others waiting), then is refused.
+// no more than four times total others waiting), then is refused.
 type gate struct {
 	what      string
 	perClient int
@@ -82,7 +117,7 @@ type gate struct {
 
 func newGate(what string, total, perClient int, wait time.Duration) *gate {
 	return &gate{what: what, perClient: perClient, wait: wait, slots: make(chan struct{}, total),
-		waiting: make(chan struct{}, total), byClient: map[string]int{}}
+		waiting: make(chan struct{}, 4*total), byClient: map[string]int{}}
 }
 
 // retryAfterSeconds is what a refused export or import is told to wait.

@@ -65,8 +65,10 @@ func (c *answerCache) put(gen int64, key string, b []byte) {
 }
 
 type reportHandlers struct {
-	db    ReportStore
-	cache answerCache
+	db      ReportStore
+	cache   answerCache
+	heavy   *gate
+	answers *answerBudget
 }
 
 // cached serves a read-only answer computed from the whole data set with an
@@ -87,13 +89,21 @@ func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func
 	key := c.Request.URL.Path + "?" + canonicalQuery(c)
 	body, ok := h.cache.get(gen, key)
 	if !ok {
-		if body, err = compute(); err != nil {
+		// Only what the cache cannot answer takes a place among the heavy
+		// reads: a dashboard polling between writes never waits.
+		release, admitted := h.heavy.enter(c)
+		if !admitted {
+			return
+		}
+		body, err = compute()
+		release()
+		if err != nil {
 			writeError(c, err)
 			return
 		}
 		h.cache.put(gen, key, body)
 	}
-	c.Data(http.StatusOK, contentType, body)
+	h.answers.sendLarge(c, contentType, body)
 }
 
 func containsTag(header, tag string) bool {

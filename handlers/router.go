@@ -122,7 +122,10 @@ func New(db Store, cfg Config) http.Handler {
 		api.GET(path, hs...)
 		api.HEAD(path, hs...)
 	}
-	inc := &incidentHandlers{db: db, maxBody: cfg.MaxBody, basePath: BasePath}
+	limits := cfg.Limits.withDefaults()
+	heavy := newGate("heavy reads", limits.HeavyReads, limits.HeavyReadsPerClient, heavyWait)
+	answers := newAnswerBudget(limits.AnswerBytes, limits.AnswerBytesPerClient)
+	inc := &incidentHandlers{db: db, maxBody: cfg.MaxBody, basePath: BasePath, heavy: heavy, answers: answers}
 	get("/incidents", read, inc.list)
 	api.POST("/incidents", write, inc.create)
 	get("/incidents/:id", read, inc.get)
@@ -132,19 +135,19 @@ func New(db Store, cfg Config) http.Handler {
 	get("/incidents/:id/history", read, inc.history)
 	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
 
-	limits := cfg.Limits.withDefaults()
 	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows, limits: limits,
 		exports: newGate("exports", limits.Exports, limits.ExportsPerClient, 0),
-		// Imports queue a while: on SQLite they would wait for the one
-		// writer anyway, and an editor's script should not have to retry.
-		imports: newGate("imports", limits.Imports, limits.Imports*2, importWait)}
+		uploads: newGate("uploads", limits.Uploads, limits.UploadsPerClient, 0),
+		// Imports queue a while once their body is in: on SQLite they would
+		// wait for the one writer anyway, and a script should not retry.
+		imports: newGate("imports", limits.Imports, limits.Imports, importWait)}
 	get("/incidents.csv", read, ex.incidentsCSV)
 	get("/incidents.ndjson", read, ex.incidentsNDJSON)
 	get("/incidents.geojson", read, ex.incidentsGeoJSON)
 	get("/casualties.csv", read, ex.casualtiesCSV)
 	api.POST("/incidents/import", write, ex.importIncidents)
 
-	rep := &reportHandlers{db: db}
+	rep := &reportHandlers{db: db, heavy: heavy, answers: answers}
 	get("/reports/casualties", read, rep.casualties)
 	get("/reports/casualties.csv", read, rep.casualtiesCSV)
 	get("/reports/timeseries", read, rep.timeseries)

@@ -76,19 +76,23 @@ func stalledGet(tb testing.TB, a *api, path string, headers ...string) (net.Conn
 // writes. A client timeout stands for "stalled": without the fix these
 // requests wait for as long as the stalled exports hold their
 // connections.
-func answers(tb testing.TB, a *api, id int64) {
+func answers(tb testing.TB, a *api, id int64, heavyToo bool) {
 	tb.Helper()
 	client := &http.Client{Timeout: 20 * time.Second}
-	for _, r := range []struct {
+	type probe struct {
 		method, path, key, body string
 		want                    int
-	}{
+	}
+	probes := []probe{
 		{"GET", "/readyz", "", "", 200},
 		{"GET", "/api/v1/incidents?limit=5", "", "", 200},
 		{"GET", fmt.Sprintf("/api/v1/incidents/%d", id), a.reader, "", 200},
-		{"GET", "/api/v1/reports/casualties?group_by=region", a.reader, "", 200},
 		{"PATCH", fmt.Sprintf("/api/v1/incidents/%d", id), a.editor, fmt.Sprintf(`{"summary":"edited at %d"}`, time.Now().UnixNano()), 200},
-	} {
+	}
+	if heavyToo {
+		probes = append(probes, probe{"GET", "/api/v1/reports/casualties?group_by=region", a.reader, "", 200})
+	}
+	for _, r := range probes {
 		req, _ := http.NewRequest(r.method, a.srv.URL+r.path, strings.NewReader(r.body))
 		if r.key != "" {
 			req.Header.Set("Authorization", "Bearer "+r.key)
@@ -146,7 +150,7 @@ func TestStalledExportsDoNotStopTheService(t *testing.T) {
 	if statuses["HTTP/1.1 503 Service Unavailable"] != 1 {
 		t.Errorf("past the total: %v, want one 503", statuses)
 	}
-	answers(t, a, inc.ID)
+	answers(t, a, inc.ID, true)
 
 	// A client that goes away frees its place at once.
 	for _, c := range append(conns, keyed...) {
@@ -293,4 +297,119 @@ func TestAFailedExportIsVisiblyCut(t *testing.T) {
 		t.Errorf("an export that fails nowhere: %d, %v", res.StatusCode, err)
 	}
 	res.Body.Close()
+}
+
+// slowReports is the real store with reports that hold until the test
+// lets them go, as a report over a large table takes seconds.
+type slowReports struct {
+	*store.Store
+	started chan struct{}
+	release chan struct{}
+}
+
+func (s slowReports) CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error) {
+	s.started <- struct{}{}
+	<-s.release
+	return s.Store.CasualtyReport(ctx, f, dims)
+}
+
+// Reads that take seconds run a few at a time: while they run, page
+// reads, key checks, /readyz and writes answer, and one client's extra
+// heavy reads are refused at once.
+func TestHeavyReadsDoNotStopTheService(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	inc := a.create(t, seeds(t)[0])
+	slow := slowReports{Store: a.db, started: make(chan struct{}, 8), release: make(chan struct{})}
+	srv := httptest.NewServer(handlers.New(slow, handlers.Config{Limits: handlers.Limits{HeavyReads: 2, HeavyReadsPerClient: 2}}))
+	defer srv.Close()
+	results := make(chan int, 2)
+	for i := range 2 {
+		go func() {
+			res, err := http.Get(fmt.Sprintf("%s/api/v1/reports/casualties?group_by=force,nationality&min_killed=%d", srv.URL, i))
+			if err != nil {
+				results <- 0
+				return
+			}
+			res.Body.Close()
+			results <- res.StatusCode
+		}()
+	}
+	<-slow.started
+	<-slow.started
+	res, err := http.Get(srv.URL + "/api/v1/reports/casualties?group_by=force,nationality&min_killed=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a third heavy read from the same client: %d", res.StatusCode)
+	}
+	probe := &api{srv: srv, db: a.db, editor: a.editor, reader: a.reader, admin: a.admin}
+	answers(t, probe, inc.ID, false)
+	close(slow.release)
+	for range 2 {
+		if st := <-results; st != 200 {
+			t.Errorf("a heavy read once let go: %d", st)
+		}
+	}
+}
+
+// An upload must come at a useful pace: one that trickles is cut with a
+// 400, holding nothing meanwhile but its own place.
+func TestATricklingUploadIsCut(t *testing.T) {
+	defer func(d time.Duration) { *handlers.UploadChunkTime = d }(*handlers.UploadChunkTime)
+	*handlers.UploadChunkTime = time.Second
+	a := newAPI(t, handlers.Config{})
+	pr, pw := io.Pipe()
+	go func() {
+		for range 10 {
+			if _, err := pw.Write([]byte("x")); err != nil {
+				return
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", a.srv.URL+"/api/v1/incidents/import", pr)
+	req.Header.Set("Authorization", "Bearer "+a.editor)
+	req.Header.Set("Content-Type", "text/csv")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	pw.CloseWithError(errors.New("done"))
+	if res.StatusCode != 400 || !bytes.Contains(body, []byte("slower than")) {
+		t.Errorf("a trickling upload: %d %s", res.StatusCode, body)
+	}
+}
+
+// The idle time is time with nothing taken: a client that reads slowly
+// but steadily gets the whole file, however long it takes.
+func TestASlowSteadyReaderIsNotCut(t *testing.T) {
+	a := newAPI(t, handlers.Config{Limits: handlers.Limits{ExportIdle: 500 * time.Millisecond}})
+	fill(t, a.db, 5000)
+	res, err := http.Get(a.srv.URL + "/api/v1/incidents.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	buf := make([]byte, 32<<10)
+	total, lines := 0, 0
+	for {
+		n, err := io.ReadFull(res.Body, buf)
+		total += n
+		lines += bytes.Count(buf[:n], []byte("\n"))
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("cut after %d bytes: %v", total, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if lines < 5001 {
+		t.Errorf("%d lines in %d bytes", lines, total)
+	}
 }

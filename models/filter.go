@@ -175,6 +175,9 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	f.MinKilled = intParam(&fe, v, "min_killed", 0, MaxCount)
 	f.MinWounded = intParam(&fe, v, "min_wounded", 0, MaxCount)
 	if qs, ok := v["q"]; ok {
+		if n := utf8.RuneCountInString(strings.Join(qs, " ")); n > MaxShortRunes {
+			fe.Add("q", "is %d characters long; at most %d are allowed", n, MaxShortRunes)
+		}
 		words := Words(strings.Join(qs, " "))
 		if len(words) == 0 {
 			fe.Add("q", "has no words to search for (single letters and the commonest words such as \"the\" or \"de\" are not indexed)")

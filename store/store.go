@@ -49,6 +49,7 @@ type Store struct {
 	path   string // the SQLite database path, as given
 	w, r   *gorm.DB
 	long   *gorm.DB // exports and dry runs
+	ping   *gorm.DB // one connection of its own, so /readyz never queues
 	now    func() time.Time
 	keyUse sync.Map       // key id -> when its use was last recorded
 	bg     sync.WaitGroup // background writes, finished before Close
@@ -153,7 +154,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
-	readers := max(4, 2*runtime.NumCPU())
+	// Readers are cheap in SQLite; more of them than cores lets page reads
+	// and key checks go on beside the few heavy reads the HTTP layer lets
+	// through at once.
+	readers := max(8, 4*runtime.NumCPU())
 	rdb.SetMaxOpenConns(readers)
 	rdb.SetMaxIdleConns(readers)
 	s.r = r
@@ -169,6 +173,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.long = long
+	if s.ping, err = gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-64"), gcfg()); err == nil {
+		err = limitPool(s.ping, 1)
+	}
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
 	s.watchWAL(cfg.walLimit, cfg.walEvery)
 	return s, nil
 }
@@ -309,6 +321,13 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 		return nil, fmt.Errorf("open PostgreSQL for exports: %w", err)
 	}
 	s.long = long
+	if s.ping, err = gorm.Open(postgres.Open(dsn), cfg.gorm()); err == nil {
+		err = limitPool(s.ping, 1)
+	}
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL for readiness: %w", err)
+	}
 	return s, nil
 }
 
@@ -339,9 +358,11 @@ func (s *Store) Close() error {
 	})
 	s.bg.Wait()
 	var errs []error
-	if s.long != nil {
-		if db, err := s.long.DB(); err == nil {
-			errs = append(errs, db.Close())
+	for _, g := range []*gorm.DB{s.long, s.ping} {
+		if g != nil {
+			if db, err := g.DB(); err == nil {
+				errs = append(errs, db.Close())
+			}
 		}
 	}
 	if s.pg {
@@ -362,10 +383,11 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks that the database answers a query, for /readyz.
+// Ping checks that the database answers a query, for /readyz, on a
+// connection of its own: busy readers are not an unready database.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+	return s.ping.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
 }
 
 // Backup writes a consistent copy of the live database to path with
