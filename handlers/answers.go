@@ -33,14 +33,22 @@ type answerBudget struct {
 // models.MaxPageBytes, and its JSON about as much again.
 const (
 	answerBudgetTotal     = 256 << 20
-	answerBudgetPerClient = 32 << 20
+	answerBudgetPerClient = 64 << 20
 	answerWait            = 10 * time.Second
 	// smallAnswer is what an answer may weigh without a reservation.
 	smallAnswer = 64 << 10
-	// pageReservation is what a list or history page reserves before it is
-	// built.
-	pageReservation = 2 * models.MaxPageBytes
+	// pageReservation is the most a list or history page reserves before
+	// it is built, and perItemReservation what it reserves for each item
+	// it may hold: a page of fifty holds less than a megabyte, a page of a
+	// thousand the most.
+	pageReservation    = 2 * models.MaxPageBytes
+	perItemReservation = 16 << 10
 )
+
+// pageRoom is what a page of limit items reserves before it is built.
+func pageRoom(limit int) int64 {
+	return min(pageReservation, int64(limit)*perItemReservation+smallAnswer)
+}
 
 func newAnswerBudget(total, perClient int64) *answerBudget {
 	return &answerBudget{byClient: map[string]int64{}, freed: make(chan struct{}),
@@ -91,14 +99,21 @@ func (b *answerBudget) reserve(c *gin.Context, n int64) *reservation {
 	}
 }
 
-// resize makes the reservation n bytes, once the answer's size is known;
-// a reservation only ever shrinks this way.
-func (r *reservation) resize(n int64) {
-	if n >= r.n {
-		return
+// fit makes the reservation n bytes once the answer's size is known:
+// it gives back what it holds over, or waits for what it lacks, and
+// reports false (having answered the request) when that does not come.
+func (r *reservation) fit(c *gin.Context, n int64) bool {
+	if n <= r.n {
+		r.b.give(r.client, r.n-n)
+		r.n = n
+		return true
 	}
-	r.b.give(r.client, r.n-n)
-	r.n = n
+	more := r.b.reserve(c, n-r.n)
+	if more == nil {
+		return false
+	}
+	r.n += more.n
+	return true
 }
 
 // release gives the room back; the answer has been written.
@@ -130,8 +145,9 @@ func sendJSON(c *gin.Context, status int, v any, r *reservation) {
 		return
 	}
 	if r != nil {
-		r.resize(int64(len(body)))
-		defer r.release()
+		if !r.fit(c, int64(len(body))) {
+			return
+		}
 	}
 	c.Data(status, "application/json; charset=utf-8", body)
 }

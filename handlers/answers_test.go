@@ -48,7 +48,7 @@ func TestAnswerBudget(t *testing.T) {
 		done <- b.reserve(c, 100)
 	}()
 	time.Sleep(20 * time.Millisecond)
-	first.resize(40) // the answer turned out small
+	first.fit(a1, 40) // the answer turned out small
 	if r := <-done; r == nil {
 		t.Fatal("room given back did not let the waiting request through")
 	} else {

@@ -218,7 +218,7 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	room := h.answers.reserve(c, pageReservation)
+	room := h.answers.reserve(c, pageRoom(page.Limit))
 	if room == nil {
 		return
 	}
@@ -258,7 +258,7 @@ func (h *incidentHandlers) history(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	room := h.answers.reserve(c, pageReservation)
+	room := h.answers.reserve(c, pageRoom(page.Limit))
 	if room == nil {
 		return
 	}

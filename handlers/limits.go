@@ -103,90 +103,96 @@ func (l Limits) LongReaders() int {
 }
 
 // gate admits at most total requests at once, and at most perClient of
-// one client. A request past the total waits up to wait for a place (with
-// no more than four times total others waiting), then is refused.
+// one client. A request past either waits up to wait for a place (with no
+// more than four times total others waiting), then is refused: 429 when
+// its own client holds its share, 503 when the server is full.
 type gate struct {
 	what      string
+	total     int
 	perClient int
 	wait      time.Duration
-	slots     chan struct{}
-	waiting   chan struct{}
 	mu        sync.Mutex
+	running   int
+	waiting   int
 	byClient  map[string]int
+	changed   chan struct{} // closed and replaced at every release
 }
 
 func newGate(what string, total, perClient int, wait time.Duration) *gate {
-	return &gate{what: what, perClient: perClient, wait: wait, slots: make(chan struct{}, total),
-		waiting: make(chan struct{}, 4*total), byClient: map[string]int{}}
+	return &gate{what: what, total: total, perClient: perClient, wait: wait, byClient: map[string]int{}, changed: make(chan struct{})}
 }
 
-// retryAfterSeconds is what a refused export or import is told to wait.
+// retryAfterSeconds is what a refused request is told to wait.
 const retryAfterSeconds = 10
 
-// enter admits the request or answers it with 503 (the service is at its
-// limit) or 429 (this client is); release must be called once it is done.
+// enter admits the request or answers it itself; release must be called
+// once the request is done with its place.
 func (g *gate) enter(c *gin.Context) (release func(), ok bool) {
 	client := clientOf(c)
-	g.mu.Lock()
-	if n := g.byClient[client]; n >= g.perClient {
-		g.mu.Unlock()
-		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
-		writeProblem(c, Problem{Type: problemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
-			Status: http.StatusTooManyRequests,
-			Detail: "this client has " + strconv.Itoa(n) + " " + g.what + " running, the most one client may; retry when one has finished"})
-		return nil, false
+	var timeout <-chan time.Time
+	if g.wait > 0 {
+		t := time.NewTimer(g.wait)
+		defer t.Stop()
+		timeout = t.C
 	}
-	g.byClient[client]++
-	g.mu.Unlock()
-	leave := func() {
+	for {
 		g.mu.Lock()
-		defer g.mu.Unlock()
-		if g.byClient[client]--; g.byClient[client] <= 0 {
-			delete(g.byClient, client)
+		mine := g.byClient[client] >= g.perClient
+		if !mine && g.running < g.total {
+			g.running++
+			g.byClient[client]++
+			g.mu.Unlock()
+			var once sync.Once
+			return func() { once.Do(func() { g.leave(client) }) }, true
+		}
+		if g.wait <= 0 || g.waiting >= 4*g.total {
+			g.mu.Unlock()
+			g.refuse(c, mine)
+			return nil, false
+		}
+		g.waiting++
+		changed := g.changed
+		g.mu.Unlock()
+		var gaveUp bool
+		select {
+		case <-changed:
+		case <-timeout:
+			gaveUp = true
+		case <-c.Request.Context().Done():
+			gaveUp = true
+		}
+		g.mu.Lock()
+		g.waiting--
+		g.mu.Unlock()
+		if gaveUp {
+			g.refuse(c, mine)
+			return nil, false
 		}
 	}
-	if !g.take(c) {
-		leave()
-		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
-		writeProblem(c, Problem{Type: problemType + "unavailable", Title: http.StatusText(http.StatusServiceUnavailable),
-			Status: http.StatusServiceUnavailable,
-			Detail: "the server is running " + strconv.Itoa(cap(g.slots)) + " " + g.what + ", as many as it takes at once; retry in a few seconds"})
-		return nil, false
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			<-g.slots
-			leave()
-		})
-	}, true
 }
 
-// take gets a place, waiting for one if the gate waits at all.
-func (g *gate) take(c *gin.Context) bool {
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	default:
+func (g *gate) leave(client string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.running--
+	if g.byClient[client]--; g.byClient[client] <= 0 {
+		delete(g.byClient, client)
 	}
-	if g.wait <= 0 {
-		return false
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+func (g *gate) refuse(c *gin.Context, mine bool) {
+	c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+	if mine {
+		writeProblem(c, Problem{Type: problemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
+			Status: http.StatusTooManyRequests,
+			Detail: "this client has " + strconv.Itoa(g.perClient) + " " + g.what + " running, the most one client may; retry when one has finished"})
+		return
 	}
-	select {
-	case g.waiting <- struct{}{}:
-		defer func() { <-g.waiting }()
-	default:
-		return false // enough are waiting already
-	}
-	t := time.NewTimer(g.wait)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	case <-t.C:
-	case <-c.Request.Context().Done():
-	}
-	return false
+	writeProblem(c, Problem{Type: problemType + "unavailable", Title: http.StatusText(http.StatusServiceUnavailable),
+		Status: http.StatusServiceUnavailable,
+		Detail: "the server is running " + strconv.Itoa(g.total) + " " + g.what + ", as many as it takes at once; retry in a few seconds"})
 }
 
 // clientOf names the client of a request for limits: its key when it sent
