@@ -12,50 +12,96 @@ type Column struct {
 	HXL  string
 }
 
-// Columns is our incident CSV, in order. The server-owned columns (id,
+// The cells of our incident CSV, in order: a StoredRow and a written
+// record are read and filled by these names, never by bare positions.
+const (
+	CellID = iota
+	CellExternalID
+	CellOccurredOn
+	CellDatePrecision
+	CellMission
+	CellCountry
+	CellRegion
+	CellLocality
+	CellLatitude
+	CellLongitude
+	CellType
+	CellSummary
+	CellKilled
+	CellWounded
+	CellForces
+	CellContributingCountries
+	CellCasualties
+	CellSources
+	CellCreatedAt
+	CellUpdatedAt
+	CellVersion
+	// NumColumns is how many cells a row has.
+	NumColumns
+)
+
+// Columns is our incident CSV, by cell. The server-owned columns (id,
 // created_at, updated_at, version) are written for reference and ignored
 // on import, where the receiving database assigns its own.
-var Columns = []Column{
-	{"id", "#meta+id"},
-	{"external_id", "#meta+external_id"},
-	{"occurred_on", "#date+occurred"},
-	{"date_precision", "#date+precision"},
-	{"mission", "#org+name"},
-	{"country", "#country+code"},
-	{"region", "#adm1+name"},
-	{"locality", "#loc+name"},
-	{"latitude", "#geo+lat"},
-	{"longitude", "#geo+lon"},
-	{"type", "#event+type"},
-	{"summary", "#description"},
-	{"killed", "#affected+killed"},
-	{"wounded", "#affected+injured"},
-	{"forces", "#org+forces+list"},
-	{"contributing_countries", "#country+code+contributing+list"},
-	{"casualties", "#affected+breakdown+json"},
-	{"sources", "#meta+source+json"},
-	{"created_at", "#date+created"},
-	{"updated_at", "#date+updated"},
-	{"version", "#meta+version"},
+var Columns = [NumColumns]Column{
+	CellID:                    {"id", "#meta+id"},
+	CellExternalID:            {"external_id", "#meta+external_id"},
+	CellOccurredOn:            {"occurred_on", "#date+occurred"},
+	CellDatePrecision:         {"date_precision", "#date+precision"},
+	CellMission:               {"mission", "#org+name"},
+	CellCountry:               {"country", "#country+code"},
+	CellRegion:                {"region", "#adm1+name"},
+	CellLocality:              {"locality", "#loc+name"},
+	CellLatitude:              {"latitude", "#geo+lat"},
+	CellLongitude:             {"longitude", "#geo+lon"},
+	CellType:                  {"type", "#event+type"},
+	CellSummary:               {"summary", "#description"},
+	CellKilled:                {"killed", "#affected+killed"},
+	CellWounded:               {"wounded", "#affected+injured"},
+	CellForces:                {"forces", "#org+forces+list"},
+	CellContributingCountries: {"contributing_countries", "#country+code+contributing+list"},
+	CellCasualties:            {"casualties", "#affected+breakdown+json"},
+	CellSources:               {"sources", "#meta+source+json"},
+	CellCreatedAt:             {"created_at", "#date+created"},
+	CellUpdatedAt:             {"updated_at", "#date+updated"},
+	CellVersion:               {"version", "#meta+version"},
 }
+
+// The cells of the long casualty format, in order.
+const (
+	casIncidentID = iota
+	casExternalID
+	casOccurredOn
+	casCountry
+	casRegion
+	casMission
+	casType
+	casLine
+	casGroup
+	casForce
+	casNationality
+	casKilled
+	casWounded
+	numCasualtyColumns
+)
 
 // CasualtyColumns is the long format of GET /casualties.csv: one row per
 // casualty line with its incident's context, which is what R and pandas
 // want for grouping.
-var CasualtyColumns = []Column{
-	{"incident_id", "#meta+id"},
-	{"external_id", "#meta+external_id"},
-	{"occurred_on", "#date+occurred"},
-	{"country", "#country+code"},
-	{"region", "#adm1+name"},
-	{"mission", "#org+name"},
-	{"type", "#event+type"},
-	{"line", "#meta+line"},
-	{"group", "#affected+group"},
-	{"force", "#org+force"},
-	{"nationality", "#country+code+nationality"},
-	{"killed", "#affected+killed"},
-	{"wounded", "#affected+injured"},
+var CasualtyColumns = [numCasualtyColumns]Column{
+	casIncidentID:  {"incident_id", "#meta+id"},
+	casExternalID:  {"external_id", "#meta+external_id"},
+	casOccurredOn:  {"occurred_on", "#date+occurred"},
+	casCountry:     {"country", "#country+code"},
+	casRegion:      {"region", "#adm1+name"},
+	casMission:     {"mission", "#org+name"},
+	casType:        {"type", "#event+type"},
+	casLine:        {"line", "#meta+line"},
+	casGroup:       {"group", "#affected+group"},
+	casForce:       {"force", "#org+force"},
+	casNationality: {"nationality", "#country+code+nationality"},
+	casKilled:      {"killed", "#affected+killed"},
+	casWounded:     {"wounded", "#affected+injured"},
 }
 
 // ListSeparator joins the items of a list cell.

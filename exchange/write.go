@@ -35,7 +35,7 @@ type CSVWriter struct {
 // NewCSVWriter writes the header (and the HXL row and BOM if asked) and
 // returns a writer for the rows.
 func NewCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
-	return newCSV(w, opts, Columns)
+	return newCSV(w, opts, Columns[:])
 }
 
 func newCSV(w io.Writer, opts CSVOptions, cols []Column) (*CSVWriter, error) {
@@ -80,17 +80,8 @@ func newCSV(w io.Writer, opts CSVOptions, cols []Column) (*CSVWriter, error) {
 // decoded only to be encoded again.
 type StoredRow [NumColumns]string
 
-// NumColumns is len(Columns).
-const NumColumns = 21
-
-// The cells of a StoredRow that need the writer's work.
-const (
-	cellForces     = 14
-	cellContribute = 15
-)
-
 // textCells are the free-text cells a spreadsheet could take for formulas.
-var textCells = [...]int{1, 4, 5, 6, 7, 11}
+var textCells = [...]int{CellExternalID, CellMission, CellCountry, CellRegion, CellLocality, CellSummary}
 
 // WriteStored writes one row read by the store.
 func (cw *CSVWriter) WriteStored(row *StoredRow) error {
@@ -98,8 +89,8 @@ func (cw *CSVWriter) WriteStored(row *StoredRow) error {
 	for _, i := range textCells {
 		cw.rec[i] = models.GuardCell(row[i])
 	}
-	cw.rec[cellForces] = listCell(row[cellForces])
-	cw.rec[cellContribute] = listCell(row[cellContribute])
+	cw.rec[CellForces] = listCell(row[CellForces])
+	cw.rec[CellContributingCountries] = listCell(row[CellContributingCountries])
 	return cw.write()
 }
 
@@ -152,27 +143,27 @@ func (cw *CSVWriter) Write(inc *models.Incident) error {
 
 func (cw *CSVWriter) fill(inc *models.Incident) error {
 	r := cw.rec
-	r[0] = strconv.FormatInt(inc.ID, 10)
-	r[1] = text(inc.ExternalID)
-	r[2] = inc.OccurredOn
-	r[3] = string(inc.DatePrecision)
-	r[4] = text(inc.Mission)
-	r[5] = text(inc.Country)
-	r[6] = text(inc.Region)
-	r[7] = text(inc.Locality)
-	r[8] = float(inc.Latitude)
-	r[9] = float(inc.Longitude)
-	r[10] = string(inc.Type)
-	r[11] = models.GuardCell(inc.Summary)
-	r[12] = strconv.Itoa(inc.Killed)
-	r[13] = strconv.Itoa(inc.Wounded)
-	r[14] = list(inc.Forces)
-	r[15] = list(inc.ContributingCountries)
-	r[16] = jsonCell(inc.Casualties)
-	r[17] = jsonCell(inc.Sources)
-	r[18] = models.FormatTime(inc.CreatedAt)
-	r[19] = models.FormatTime(inc.UpdatedAt)
-	r[20] = strconv.Itoa(inc.Version)
+	r[CellID] = strconv.FormatInt(inc.ID, 10)
+	r[CellExternalID] = text(inc.ExternalID)
+	r[CellOccurredOn] = inc.OccurredOn
+	r[CellDatePrecision] = string(inc.DatePrecision)
+	r[CellMission] = text(inc.Mission)
+	r[CellCountry] = text(inc.Country)
+	r[CellRegion] = text(inc.Region)
+	r[CellLocality] = text(inc.Locality)
+	r[CellLatitude] = float(inc.Latitude)
+	r[CellLongitude] = float(inc.Longitude)
+	r[CellType] = string(inc.Type)
+	r[CellSummary] = models.GuardCell(inc.Summary)
+	r[CellKilled] = strconv.Itoa(inc.Killed)
+	r[CellWounded] = strconv.Itoa(inc.Wounded)
+	r[CellForces] = list(inc.Forces)
+	r[CellContributingCountries] = list(inc.ContributingCountries)
+	r[CellCasualties] = jsonCell(inc.Casualties)
+	r[CellSources] = jsonCell(inc.Sources)
+	r[CellCreatedAt] = models.FormatTime(inc.CreatedAt)
+	r[CellUpdatedAt] = models.FormatTime(inc.UpdatedAt)
+	r[CellVersion] = strconv.Itoa(inc.Version)
 	return nil
 }
 
@@ -248,19 +239,19 @@ func csvNeedsQuotes(field string) bool {
 func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 	for i, c := range inc.Casualties {
 		r := cw.rec
-		r[0] = strconv.FormatInt(inc.ID, 10)
-		r[1] = text(inc.ExternalID)
-		r[2] = inc.OccurredOn
-		r[3] = text(inc.Country)
-		r[4] = text(inc.Region)
-		r[5] = text(inc.Mission)
-		r[6] = string(inc.Type)
-		r[7] = strconv.Itoa(i + 1)
-		r[8] = string(c.Group)
-		r[9] = text(c.Force)
-		r[10] = text(c.Nationality)
-		r[11] = strconv.Itoa(c.Killed)
-		r[12] = strconv.Itoa(c.Wounded)
+		r[casIncidentID] = strconv.FormatInt(inc.ID, 10)
+		r[casExternalID] = text(inc.ExternalID)
+		r[casOccurredOn] = inc.OccurredOn
+		r[casCountry] = text(inc.Country)
+		r[casRegion] = text(inc.Region)
+		r[casMission] = text(inc.Mission)
+		r[casType] = string(inc.Type)
+		r[casLine] = strconv.Itoa(i + 1)
+		r[casGroup] = string(c.Group)
+		r[casForce] = text(c.Force)
+		r[casNationality] = text(c.Nationality)
+		r[casKilled] = strconv.Itoa(c.Killed)
+		r[casWounded] = strconv.Itoa(c.Wounded)
 		if err := cw.write(); err != nil {
 			return err
 		}
@@ -270,7 +261,7 @@ func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 
 // NewCasualtyCSVWriter writes the header of the long casualty format.
 func NewCasualtyCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
-	return newCSV(w, opts, CasualtyColumns)
+	return newCSV(w, opts, CasualtyColumns[:])
 }
 
 // Flush writes out what is buffered; call it at the end, and between rows

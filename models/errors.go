@@ -134,3 +134,45 @@ func ClipArgs(args []any) []any {
 	}
 	return args
 }
+
+// fieldError is an Error of code about one field.
+func fieldError(code Code, message, field, format string, args ...any) *Error {
+	return &Error{Code: code, Message: message,
+		Fields: []FieldError{{Field: Clip(field), Message: fmt.Sprintf(format, ClipArgs(args)...)}}}
+}
+
+// Malformedf is a request that cannot be read, because of one field or
+// parameter (400).
+func Malformedf(field, format string, args ...any) *Error {
+	return fieldError(Malformed, "the request is not valid", field, format, args...)
+}
+
+// Invalidf is input that breaks a rule in one field (422).
+func Invalidf(field, format string, args ...any) *Error {
+	return fieldError(Invalid, "the input is not valid", field, format, args...)
+}
+
+// Conflictf is input that clashes with stored data in one field (409).
+func Conflictf(field, format string, args ...any) *Error {
+	return fieldError(Conflict, "the input conflicts with stored data", field, format, args...)
+}
+
+// NotFoundf is a missing resource, named by the field that named it (404).
+func NotFoundf(field, format string, args ...any) *Error {
+	return fieldError(NotFound, "no such resource", field, format, args...)
+}
+
+// Unauthorizedf is a request without a usable key (401).
+func Unauthorizedf(message, format string, args ...any) *Error {
+	return fieldError(Unauthorized, message, "Authorization", format, args...)
+}
+
+// Forbiddenf is a key whose role may not do this (403).
+func Forbiddenf(message, format string, args ...any) *Error {
+	return fieldError(Forbidden, message, "Authorization", format, args...)
+}
+
+// TooLargef is a body over its limit (413).
+func TooLargef(message, format string, args ...any) *Error {
+	return fieldError(TooLarge, message, "body", format, args...)
+}

@@ -12,7 +12,7 @@ import (
 // copyTables lists every table with its columns, parents before children,
 // in the order CopyTo writes them.
 var copyTables = []struct{ name, columns string }{
-	{"incidents", "id, external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key, locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources, created_at, updated_at, deleted_at, version"},
+	{"incidents", allColumns},
 	{"casualties", "incident_id, position, grp, force, force_key, nationality, killed, wounded"},
 	{"incident_forces", "incident_id, position, name, name_key"},
 	{"incident_countries", "incident_id, position, code"},
@@ -71,16 +71,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 		if err := tx.Exec("UPDATE meta SET value = ? WHERE key = 'generation'", gen+1).Error; err != nil {
 			return err
 		}
-		if dst.pg {
-			// Identity columns do not follow explicit ids: move them past
-			// the copied ones, or the next create would collide.
-			for _, t := range []string{"incidents", "revisions", "api_keys"} {
-				if err := tx.Exec("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), coalesce((SELECT max(id) FROM " + t + "), 0) + 1, false)").Error; err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return dst.d.afterCopy(tx)
 	})
 }
 
@@ -105,7 +96,7 @@ func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, 
 			row := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + ")"
 			q := "INSERT INTO " + table + " (" + columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 			var err error
-			if st, err = out.PrepareContext(ctx, dst.rebind(q)); err != nil {
+			if st, err = out.PrepareContext(ctx, dst.d.rebind(q)); err != nil {
 				return err
 			}
 			stmts[n] = st

@@ -30,25 +30,21 @@ func (s *Store) Each(ctx context.Context, f models.Filter, fn func(*models.Incid
 // the CSV export wants it (see exchange.StoredRow), inside one read
 // transaction like Each. fn must not keep the row.
 func (s *Store) EachStored(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
-	if !s.pg {
-		return s.eachStoredSQLite(ctx, f, fn)
-	}
-	var row exchange.StoredRow
-	return s.each(ctx, f, func(r *incidentRow) error {
-		storedFromRow(r, &row)
-		return fn(&row)
-	})
+	return s.d.eachStored(s, ctx, f, fn)
 }
 
 // storedFromRow fills row from an incident read by scanIncident.
 func storedFromRow(r *incidentRow, row *exchange.StoredRow) {
 	*row = exchange.StoredRow{
-		strconv.FormatInt(r.ID, 10), deref(r.ExternalID), r.OccurredOn, r.DatePrecision,
-		deref(r.Mission), deref(r.Country), deref(r.Region), deref(r.Locality),
-		coordinate(r.Latitude), coordinate(r.Longitude), r.Type, r.Summary,
-		strconv.Itoa(r.Killed), strconv.Itoa(r.Wounded), r.Forces, r.ContributingCountries,
-		r.Casualties, r.Sources, formatTime(parseTime(r.Created)), formatTime(parseTime(r.Updated)),
-		strconv.Itoa(r.Version),
+		exchange.CellID: strconv.FormatInt(r.ID, 10), exchange.CellExternalID: deref(r.ExternalID),
+		exchange.CellOccurredOn: r.OccurredOn, exchange.CellDatePrecision: r.DatePrecision,
+		exchange.CellMission: deref(r.Mission), exchange.CellCountry: deref(r.Country), exchange.CellRegion: deref(r.Region),
+		exchange.CellLocality: deref(r.Locality), exchange.CellLatitude: coordinate(r.Latitude), exchange.CellLongitude: coordinate(r.Longitude),
+		exchange.CellType: r.Type, exchange.CellSummary: r.Summary, exchange.CellKilled: strconv.Itoa(r.Killed),
+		exchange.CellWounded: strconv.Itoa(r.Wounded), exchange.CellForces: r.Forces, exchange.CellContributingCountries: r.ContributingCountries,
+		exchange.CellCasualties: r.Casualties, exchange.CellSources: r.Sources,
+		exchange.CellCreatedAt: formatTime(parseTime(r.Created)), exchange.CellUpdatedAt: formatTime(parseTime(r.Updated)),
+		exchange.CellVersion: strconv.Itoa(r.Version),
 	}
 }
 
@@ -100,11 +96,5 @@ func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow)
 }
 
 // snapshot is the read transaction of an export: one consistent view of
-// the data from the first row to the last. A SQLite read transaction is
-// one already; PostgreSQL needs repeatable read for it.
-func (s *Store) snapshot() *sql.TxOptions {
-	if s.pg {
-		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	}
-	return &sql.TxOptions{ReadOnly: true}
-}
+// the data from the first row to the last.
+func (s *Store) snapshot() *sql.TxOptions { return s.d.snapshot() }

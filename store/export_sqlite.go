@@ -15,29 +15,6 @@ import (
 	"incidentdb/models"
 )
 
-// storedSQL selects an incident on SQLite as one text value: the cells of
-// exchange.StoredRow joined by NUL, which no stored text holds (input
-// validation refuses control characters in every text field). One column
-// crossing the driver per row instead of twenty-one is most of an export's
-// speed: the driver makes several cgo calls per column.
-//
-// SQLite's own text for a REAL keeps 15 significant digits and would not
-// read back as the same number, so a coordinate comes as an integer count
-// of ten-millionths of a degree when that is exact (as it is for every
-// coordinate given with up to seven decimals), and otherwise, after a
-// "g", with the 21 significant digits SQLite's quote() uses.
-var storedSQL = `concat_ws(char(0), i.id, ifnull(i.external_id, ''), i.occurred_on, i.date_precision,
-	ifnull(i.mission, ''), ifnull(i.country, ''), ifnull(i.region, ''), ifnull(i.locality, ''),
-	` + coordinateSQL("i.latitude") + `, ` + coordinateSQL("i.longitude") + `,
-	i.type, i.summary, i.killed, i.wounded, i.forces, i.contributing_countries, i.casualties, i.sources,
-	i.created_at, i.updated_at, i.version)`
-
-func coordinateSQL(col string) string {
-	return `CASE WHEN ` + col + ` IS NULL THEN ''
-		WHEN round(` + col + ` * 1e7) / 1e7 = ` + col + ` THEN CAST(round(` + col + ` * 1e7) AS INTEGER)
-		ELSE 'g' || printf('%!.20e', ` + col + `) END`
-}
-
 // storedChunk is up to exportChunk rows of an export on their way from the
 // goroutine reading SQLite to the one writing the file.
 type storedChunk struct {
@@ -321,11 +298,12 @@ func splitStored(rec string, row *exchange.StoredRow) error {
 		row[i], rec = rec[:j], rec[j+1:]
 	}
 	row[exchange.NumColumns-1] = rec
+	lat, lon := &row[exchange.CellLatitude], &row[exchange.CellLongitude]
 	var ok1, ok2 bool
-	row[8], ok1 = storedCoordinate(row[8])
-	row[9], ok2 = storedCoordinate(row[9])
+	*lat, ok1 = storedCoordinate(*lat)
+	*lon, ok2 = storedCoordinate(*lon)
 	if !ok1 || !ok2 {
-		return fmt.Errorf("store: incident %s has coordinates %q, %q the export cannot read", row[0], row[8], row[9])
+		return fmt.Errorf("store: incident %s has coordinates %q, %q the export cannot read", row[exchange.CellID], *lat, *lon)
 	}
 	return nil
 }

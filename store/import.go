@@ -3,12 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"reflect"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,176 +24,192 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 		opts.OnConflict = models.OnConflictFail
 	case models.OnConflictFail, models.OnConflictSkip, models.OnConflictUpdate:
 	default:
-		return res, &models.Error{Code: models.Malformed, Message: "on_conflict is not valid",
-			Fields: []models.FieldError{{Field: "on_conflict", Message: "must be fail, skip or update"}}}
+		return res, models.Malformedf("on_conflict", "must be fail, skip or update")
 	}
 	if opts.DryRun {
 		return s.dryRun(ctx, r, opts)
 	}
-	errRollback := errors.New("roll back")
-	if !s.pg {
-		// The writer is one connection: the cache set here is the import's,
-		// and setting it back afterwards frees what the import filled.
-		if err := s.w.WithContext(ctx).Exec("PRAGMA cache_size = -" + strconv.Itoa(importCacheKiB)).Error; err != nil {
-			return res, internal("import", err)
-		}
-		defer s.w.Exec("PRAGMA cache_size = -" + strconv.Itoa(writerCacheKiB))
-	}
-	// Not writeTx: its retry would run again over a reader already read.
-	run := func(fn func(tx *gorm.DB, conn *sql.Conn) error) error {
-		return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, nil) })
-	}
-	if s.pg {
-		run = func(fn func(tx *gorm.DB, conn *sql.Conn) error) error { return s.onConnection(ctx, fn) }
-	}
-	err := run(func(tx *gorm.DB, conn *sql.Conn) error {
-		ins, err := s.newInserter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer ins.close()
-		bulk, err := s.newBulkIndexes(tx)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		seen := map[string]int{} // external ids read after the first failure, by line
-		fail := res.Fail
-		var batch *copyBatch
-		if conn != nil {
-			batch = newCopyBatch(conn)
-		}
-		rowPath := func(br batchRecord) error {
-			ins.nextWords = br.words
-			err := s.importOne(tx, ins, actor, br.inc, now, opts, &res)
-			var me *models.Error
-			if err != nil && errors.As(err, &me) {
-				fail(br.line, err)
-				return nil
-			}
-			return err
-		}
-		flushBatch := func() error {
-			copied, err := batch.flush(ctx, ins, actor, rowPath)
-			res.Created += copied
-			return err
-		}
-		records := readAhead(r, now)
-		defer records.stop()
-		for {
-			p, ok, err := records.take(ctx)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			rec, err := p.rec, p.err
-			if err != nil {
-				var me *models.Error
-				if !errors.As(err, &me) {
-					return err // the body could not be read: too large, cut off
-				}
-				fail(rec.Line, err)
-				return errRollback
-			}
-			res.Read++
-			if opts.Progress != nil && res.Read%1000 == 0 {
-				opts.Progress(res.Read)
-			}
-			if rec.Err != nil {
-				fail(rec.Line, rec.Err)
-				continue
-			}
-			inc, err := p.inc, p.normErr
-			if err != nil {
-				fail(rec.Line, err)
-				continue
-			}
-			if batch != nil && batch.holds(&inc) {
-				// The earlier record must meet this one as the row path
-				// would, even once nothing will be stored.
-				if err := flushBatch(); err != nil {
-					return err
-				}
-			}
-			if res.Failed > 0 {
-				// Nothing will be stored: validate only, but still report every
-				// external_id that would fail, not just the first.
-				if opts.OnConflict == models.OnConflictFail && inc.ExternalID != nil {
-					if line, dup := seen[*inc.ExternalID]; dup {
-						fail(rec.Line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
-							Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", *inc.ExternalID, line)}}})
-						continue
-					}
-					seen[*inc.ExternalID] = rec.Line
-					if batch != nil && batch.holds(&inc) {
-						// An earlier record of this file, waiting in the COPY batch.
-						fail(rec.Line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
-							Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also earlier in this file", *inc.ExternalID)}}})
-						continue
-					}
-					if id, err := ins.existing(*inc.ExternalID); err == nil && id != 0 {
-						fail(rec.Line, externalIDTaken(tx, inc.ExternalID))
-					}
-				}
-				continue
-			}
-			if batch != nil {
-				inc.CreatedAt, inc.UpdatedAt = now, now
-				batch.add(rec.Line, inc, p.words)
-				if len(batch.recs) >= copyBatchSize {
-					if err := flushBatch(); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if err := rowPath(batchRecord{line: rec.Line, inc: inc, words: p.words}); err != nil {
-				return err
-			}
-			if err := bulk.consider(res.Created); err != nil {
-				return err
-			}
-		}
-		if batch != nil && res.Failed == 0 {
-			if err := flushBatch(); err != nil {
-				return err
-			}
-		}
-		if opts.Progress != nil {
-			opts.Progress(res.Read)
-		}
-		if res.Failed > 0 {
-			return errRollback
-		}
-		if err := bulk.rebuild(); err != nil {
-			return err
-		}
-		return ins.flush(tx)
-	})
+	run := &importRun{s: s, ctx: ctx, actor: actor, opts: opts, res: res, now: s.now(), seen: map[string]int{}}
+	err := s.d.importTx(s, ctx, func(tx *gorm.DB, conn *sql.Conn) error { return run.all(tx, conn, r) })
 	if errors.Is(err, errRollback) {
 		err = nil
 	}
-	if err != nil && (retryable(err) || s.pg && isUniqueViolation(err)) {
-		// A unique violation gets here only from a COPY that met an
-		// external_id another writer stored after the batch looked.
-		return res, &models.Error{Code: models.Conflict,
+	if err != nil && s.d.collided(err) {
+		return run.res, &models.Error{Code: models.Conflict,
 			Message: "the import collided with another write to the same incidents; nothing was imported; send it again"}
 	}
 	if err != nil {
-		return res, internal("import", err)
+		return run.res, internal("import", err)
 	}
-	return res, res.Outcome()
+	return run.res, run.res.Outcome()
 }
 
-// importOne stores one record. It inserts first and looks the external_id
-// up only when the insert finds it taken: a lookup before every insert
-// cost an import a query per record to find, nearly always, nothing.
-func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.Incident, now time.Time, opts models.ImportOptions, res *models.ImportResult) error {
-	onConflict := opts.OnConflict
-	inc.CreatedAt, inc.UpdatedAt = now, now
-	err := ins.insert(&inc, actor)
+// errRollback ends an import's transaction without storing anything.
+var errRollback = errors.New("roll back")
+
+// importRun is one import under way: its steps are read (all), record,
+// fail and finish, and what it has checked goes to a sink, which is the
+// engine's bulk path (see dialect.newSink).
+type importRun struct {
+	s     *Store
+	ctx   context.Context
+	actor string
+	opts  models.ImportOptions
+	res   models.ImportResult
+	now   time.Time
+	tx    *gorm.DB
+	ins   *inserter
+	sink  importSink
+	// seen holds the external ids read since the first failure, by line:
+	// nothing is stored then, and a repeated one must still be reported.
+	seen map[string]int
+}
+
+// importSink takes the records an import has checked, to be stored.
+type importSink interface {
+	// add takes one record.
+	add(rec batchRecord) error
+	// holds says whether a record with inc's external_id waits in the
+	// sink: it must be stored before another record meets it.
+	holds(inc *models.Incident) bool
+	// flush stores what waits.
+	flush() error
+	// finish ends a run that stored everything it read.
+	finish() error
+}
+
+// batchRecord is a record checked and waiting to be stored.
+type batchRecord struct {
+	line  int
+	inc   models.Incident
+	words []string
+}
+
+// all reads every record of r and stores it, or rolls back.
+func (run *importRun) all(tx *gorm.DB, conn *sql.Conn, r exchange.Reader) error {
+	ins, err := run.s.newInserter(run.ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	run.tx, run.ins = tx, ins
+	if run.sink, err = run.s.d.newSink(run, conn); err != nil {
+		return err
+	}
+	records := readAhead(r, run.now)
+	defer records.stop()
+	for {
+		p, ok, err := records.take(run.ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return run.finish()
+		}
+		if p.err != nil {
+			var me *models.Error
+			if !errors.As(p.err, &me) {
+				return p.err // the body could not be read: too large, cut off
+			}
+			run.fail(p.rec.Line, p.err)
+			return errRollback
+		}
+		if err := run.record(p); err != nil {
+			return err
+		}
+	}
+}
+
+// record handles one record read from the file.
+func (run *importRun) record(p parsedRecord) error {
+	run.res.Read++
+	if run.opts.Progress != nil && run.res.Read%1000 == 0 {
+		run.opts.Progress(run.res.Read)
+	}
+	line := p.rec.Line
+	if p.rec.Err != nil {
+		run.fail(line, p.rec.Err)
+		return nil
+	}
+	if p.normErr != nil {
+		run.fail(line, p.normErr)
+		return nil
+	}
+	inc := p.inc
+	if run.sink.holds(&inc) {
+		// The earlier record must meet this one as the row path would,
+		// even once nothing will be stored.
+		if err := run.sink.flush(); err != nil {
+			return err
+		}
+	}
+	if run.res.Failed > 0 {
+		run.check(line, &inc)
+		return nil
+	}
+	inc.CreatedAt, inc.UpdatedAt = run.now, run.now
+	return run.sink.add(batchRecord{line: line, inc: inc, words: p.words})
+}
+
+// check reports, once nothing will be stored, every external_id that
+// would fail, not just the first.
+func (run *importRun) check(line int, inc *models.Incident) {
+	if run.opts.OnConflict != models.OnConflictFail || inc.ExternalID == nil {
+		return
+	}
+	ext := *inc.ExternalID
+	if first, dup := run.seen[ext]; dup {
+		run.fail(line, models.Conflictf("external_id", "%q is also on line %d of this file", ext, first))
+		return
+	}
+	run.seen[ext] = line
+	if run.sink.holds(inc) {
+		run.fail(line, models.Conflictf("external_id", "%q is also earlier in this file", ext))
+		return
+	}
+	if id, err := run.ins.existing(ext); err == nil && id != 0 {
+		run.fail(line, externalIDTaken(run.tx, inc.ExternalID))
+	}
+}
+
+// fail records that the record on line cannot be stored.
+func (run *importRun) fail(line int, err error) { run.res.Fail(line, err) }
+
+// finish stores what the sink holds, or rolls back after a failure.
+func (run *importRun) finish() error {
+	if run.opts.Progress != nil {
+		run.opts.Progress(run.res.Read)
+	}
+	if run.res.Failed > 0 {
+		return errRollback
+	}
+	if err := run.sink.finish(); err != nil {
+		return err
+	}
+	if run.res.Failed > 0 {
+		return errRollback
+	}
+	return run.ins.flush(run.tx)
+}
+
+// store stores one record the row way. It inserts first and looks the
+// external_id up only when the insert finds it taken: a lookup before
+// every insert cost an import a query per record to find, nearly always,
+// nothing. A record that cannot be stored is a failure, not an error.
+func (run *importRun) store(br batchRecord) error {
+	run.ins.nextWords = br.words
+	err := run.storeOne(br.inc)
+	var me *models.Error
+	if err != nil && errors.As(err, &me) {
+		run.fail(br.line, err)
+		return nil
+	}
+	return err
+}
+
+func (run *importRun) storeOne(inc models.Incident) error {
+	tx, ins, res := run.tx, run.ins, &run.res
+	err := ins.insert(&inc, run.actor)
 	if err == nil {
 		res.Created++
 		return nil
@@ -205,7 +217,7 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	if !errors.Is(err, gorm.ErrDuplicatedKey) || inc.ExternalID == nil {
 		return err
 	}
-	if onConflict == models.OnConflictFail {
+	if run.opts.OnConflict == models.OnConflictFail {
 		return externalIDTaken(tx, inc.ExternalID)
 	}
 	id, err := ins.existing(*inc.ExternalID)
@@ -216,7 +228,7 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 		// Taken by a write this transaction cannot see (PostgreSQL).
 		return externalIDTaken(tx, inc.ExternalID)
 	}
-	if onConflict == models.OnConflictSkip {
+	if run.opts.OnConflict == models.OnConflictSkip {
 		res.Skipped++
 		return nil
 	}
@@ -226,18 +238,18 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	if err := ins.flush(tx); err != nil {
 		return err
 	}
-	cur, err := s.getForWrite(tx, id, true)
+	cur, err := run.s.getForWrite(tx, id, true)
 	if err != nil {
 		return err
 	}
 	action := "update"
 	if cur.DeletedAt != nil {
-		if !opts.Restore {
+		if !run.opts.Restore {
 			return restoreNeedsAdmin(cur.ID, *inc.ExternalID)
 		}
 		action = "restore"
 	}
-	out, err := s.updateTx(tx, actor, cur, inc, action)
+	out, err := run.s.updateTx(tx, run.actor, cur, inc, action)
 	if err != nil {
 		return err
 	}
@@ -249,116 +261,31 @@ func (s *Store) importOne(tx *gorm.DB, ins *inserter, actor string, inc models.I
 	return nil
 }
 
-// restoreNeedsAdmin is the row error of a record that would bring back a
-// deleted incident for a sender who may not restore.
-func restoreNeedsAdmin(id int64, externalID string) error {
-	return &models.Error{Code: models.Forbidden, Message: "restoring a deleted incident needs the admin role",
-		Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf(
-			"%q is held by incident %d, which is deleted; restoring it needs the admin role (POST /incidents/%d/restore)", externalID, id, id)}}}
+// rowSink stores each record as it comes, and on SQLite lets a large
+// import build the secondary indexes once at the end (bulkIndexes).
+type rowSink struct {
+	run  *importRun
+	bulk *bulkIndexes
 }
 
-// dryRun checks and counts what Import would do, inside one read
-// transaction on a reader connection: the writer stays free for others
-// however long the file takes to read. It decides each record as the real
-// import would: a record whose external_id an earlier record of the file
-// holds meets that record, not the stored one.
-func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts models.ImportOptions) (models.ImportResult, error) {
-	res := models.ImportResult{DryRun: true, Errors: []models.RowError{}}
-	type earlier struct {
-		line    int
-		content string // what the record would leave stored, as JSON
+func (k *rowSink) add(rec batchRecord) error {
+	if err := k.run.store(rec); err != nil {
+		return err
 	}
-	inFile := map[string]earlier{}
-	contentOf := func(inc models.Incident) string {
-		b, _ := json.Marshal(content(inc))
-		return string(b)
+	if k.bulk == nil {
+		return nil
 	}
-	err := s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
-		records := readAhead(r, s.now())
-		defer records.stop()
-		for {
-			p, ok, err := records.take(ctx)
-			if !ok || err != nil {
-				return err
-			}
-			if p.err != nil {
-				var me *models.Error
-				if !errors.As(p.err, &me) {
-					return p.err
-				}
-				res.Fail(p.rec.Line, p.err)
-				return nil
-			}
-			res.Read++
-			if opts.Progress != nil && res.Read%1000 == 0 {
-				opts.Progress(res.Read)
-			}
-			line, inc := p.rec.Line, p.inc
-			switch {
-			case p.rec.Err != nil:
-				res.Fail(line, p.rec.Err)
-				continue
-			case p.normErr != nil:
-				res.Fail(line, p.normErr)
-				continue
-			case inc.ExternalID == nil:
-				res.Created++
-				continue
-			}
-			ext := *inc.ExternalID
-			if prev, dup := inFile[ext]; dup {
-				switch opts.OnConflict {
-				case models.OnConflictFail:
-					res.Fail(line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
-						Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", ext, prev.line)}}})
-				case models.OnConflictSkip:
-					res.Skipped++
-				default:
-					next := contentOf(inc)
-					if next == prev.content {
-						res.Unchanged++
-					} else {
-						res.Updated++
-					}
-					inFile[ext] = earlier{line, next}
-				}
-				continue
-			}
-			rows, err := queryIncidents(tx, "SELECT "+incidentColumns+" FROM incidents i WHERE i.external_id = ?", ext)
-			if err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				res.Created++
-				inFile[ext] = earlier{line, contentOf(inc)}
-				continue
-			}
-			cur := fromRow(rows[0])
-			switch opts.OnConflict {
-			case models.OnConflictFail:
-				res.Fail(line, externalIDTaken(tx, inc.ExternalID))
-			case models.OnConflictSkip:
-				res.Skipped++
-			default:
-				switch {
-				case cur.DeletedAt != nil && !opts.Restore:
-					res.Fail(line, restoreNeedsAdmin(cur.ID, ext))
-				case cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(inc)):
-					res.Unchanged++
-				default:
-					res.Updated++
-				}
-				inFile[ext] = earlier{line, contentOf(inc)}
-			}
-		}
-	}, &sql.TxOptions{ReadOnly: true})
-	if opts.Progress != nil {
-		opts.Progress(res.Read)
+	return k.bulk.consider(k.run.res.Created)
+}
+
+func (k *rowSink) holds(*models.Incident) bool { return false }
+func (k *rowSink) flush() error                { return nil }
+
+func (k *rowSink) finish() error {
+	if k.bulk == nil {
+		return nil
 	}
-	if err != nil {
-		return res, internal("import dry run", err)
-	}
-	return res, res.Outcome()
+	return k.bulk.rebuild()
 }
 
 // bulkIndexes lets a large import into SQLite build the secondary indexes
@@ -379,10 +306,7 @@ type indexDef struct{ Name, SQL string }
 // bulkStep is how often, in incidents created, an import reconsiders.
 var bulkStep = 10_000
 
-func (s *Store) newBulkIndexes(tx *gorm.DB) (*bulkIndexes, error) {
-	if s.pg {
-		return &bulkIndexes{done: true}, nil
-	}
+func newBulkIndexes(tx *gorm.DB) (*bulkIndexes, error) {
 	b := &bulkIndexes{tx: tx}
 	err := tx.Raw("SELECT coalesce(max(id), 0) FROM incidents").Scan(&b.existing).Error
 	return b, err

@@ -74,11 +74,7 @@ func getTx(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
 // On PostgreSQL it locks the row, so a concurrent writer waits and then
 // reads the new version instead of failing on a stale one.
 func (s *Store) getForWrite(tx *gorm.DB, id int64, withDeleted bool) (models.Incident, error) {
-	lock := ""
-	if s.pg {
-		lock = " FOR UPDATE"
-	}
-	return getRow(tx, id, withDeleted, lock)
+	return getRow(tx, id, withDeleted, s.d.forUpdate())
 }
 
 func getRow(tx *gorm.DB, id int64, withDeleted bool, lock string) (models.Incident, error) {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"incidentdb/models"
@@ -33,10 +32,9 @@ type inserter struct {
 	// multi holds multi-row INSERTs by table and row count: one statement
 	// step per child table per incident instead of one per row, which
 	// matters most for the thirty-odd words of a summary.
-	multi  map[multiKey]*sql.Stmt
-	args   []any
-	rebind func(string) string
-	pg     bool
+	multi map[multiKey]*sql.Stmt
+	args  []any
+	d     dialect
 	// totals collects the report totals of the incidents inserted, to be
 	// added in one upsert per key at flush instead of two per incident.
 	totals map[totalsKey]models.Counts
@@ -61,30 +59,17 @@ func (s *Store) newInserter(ctx context.Context, tx *gorm.DB) (*inserter, error)
 	if err != nil {
 		return nil, err
 	}
-	ins := &inserter{ctx: ctx, tx: t, pg: s.pg, rebind: s.rebind, totals: map[totalsKey]models.Counts{}, multi: map[multiKey]*sql.Stmt{},
+	ins := &inserter{ctx: ctx, tx: t, d: s.d, totals: map[totalsKey]models.Counts{}, multi: map[multiKey]*sql.Stmt{},
 		labels: map[labelKey]string{}}
-	// PostgreSQL's driver has no LastInsertId, so the id comes back with
-	// RETURNING there; SQLite's RETURNING costs several times a plain insert,
-	// so SQLite uses LastInsertId.
-	returning := ""
-	if s.pg {
-		// A concurrent writer may insert the same external_id first: the
-		// insert then waits for it, does nothing, and returns no row, which
-		// the caller handles as an existing incident instead of an error.
-		returning = " ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id"
-	}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&ins.incident, `INSERT INTO incidents (external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
-			locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, casualties, sources,
-			created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)` + returning},
+		{&ins.incident, "INSERT INTO incidents (" + columnNames("", insertedColumn) + ") VALUES (" + placeholders(insertedColumn) + ")" + s.d.insertSuffix()},
 		{&ins.lookup, `SELECT id FROM incidents WHERE external_id = ?`},
 		{&ins.revis, `INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes) VALUES (?, 1, 'create', ?, ?, '[]')`},
 	} {
-		if *p.dst, err = t.PrepareContext(ctx, s.rebind(p.sql)); err != nil {
+		if *p.dst, err = t.PrepareContext(ctx, s.d.rebind(p.sql)); err != nil {
 			ins.close()
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
@@ -134,7 +119,7 @@ func (ins *inserter) insertRows(table string, cols, perStatement int, values []a
 			row := "(" + strings.Repeat("?, ", cols-1) + "?)"
 			q := "INSERT INTO " + table + " VALUES " + strings.Repeat(row+", ", n-1) + row
 			var err error
-			if st, err = ins.tx.PrepareContext(ins.ctx, ins.rebind(q)); err != nil {
+			if st, err = ins.tx.PrepareContext(ins.ctx, ins.d.rebind(q)); err != nil {
 				return err
 			}
 			ins.multi[k] = st
@@ -163,29 +148,14 @@ func (ins *inserter) existing(externalID string) (int64, error) {
 func (ins *inserter) insert(inc *models.Incident, actor string) error {
 	ctx := ins.ctx
 	created := formatTime(inc.CreatedAt)
-	args := []any{inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
-		inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
-		inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
-		jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created}
-	var err error
-	if ins.pg {
-		err = ins.incident.QueryRowContext(ctx, args...).Scan(&inc.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return gorm.ErrDuplicatedKey
-		}
-	} else {
-		var res sql.Result
-		if res, err = ins.incident.ExecContext(ctx, args...); err == nil {
-			inc.ID, err = res.LastInsertId()
-		}
-	}
+	inc.Version, inc.UpdatedAt = 1, inc.CreatedAt
+	row := toRow(inc)
+	args := row.values(insertedColumn)
+	id, err := ins.d.insertIncident(ctx, ins.incident, args)
 	if err != nil {
-		if isUniqueViolation(err) {
-			return gorm.ErrDuplicatedKey
-		}
 		return err
 	}
-	inc.Version = 1
+	inc.ID = id
 	a := ins.args[:0]
 	for i, c := range inc.Casualties {
 		a = append(a, inc.ID, i, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
@@ -239,7 +209,7 @@ func (ins *inserter) insertWords(id int64, words []string) error {
 	if len(words) == 0 {
 		return nil
 	}
-	if ins.pg {
+	if !ins.d.sortsWords() {
 		a := ins.args[:0]
 		for _, w := range words {
 			a = append(a, w, id)
@@ -352,14 +322,4 @@ func (ins *inserter) flush(tx *gorm.DB) error {
 		return nil // nothing inserted: pollers need not refetch
 	}
 	return bumpGeneration(tx)
-}
-
-// isUniqueViolation recognises a unique-constraint failure from either
-// engine on statements that bypass GORM's error translation.
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

@@ -194,26 +194,7 @@ func parseSources(s string) []models.Source {
 	return out
 }
 
-// incidentColumns is the column list every read of incidents selects, in
-// the order scanIncident expects. Reading by hand rather than through
-// GORM's reflection is most of an export's speed.
-const incidentColumns = `i.id, i.external_id, i.occurred_on, i.date_precision, i.mission, i.country, i.region, i.locality,
-	i.latitude, i.longitude, i.type, i.summary, i.killed, i.wounded, i.forces, i.contributing_countries, i.casualties, i.sources,
-	i.created_at, i.updated_at, i.deleted_at, i.version`
-
 type rowScanner interface{ Scan(dest ...any) error }
-
-func scanIncident(rs rowScanner, r *incidentRow) error {
-	var ext, mission, country, region, locality, deleted sql.NullString
-	var lat, lon sql.NullFloat64
-	err := rs.Scan(&r.ID, &ext, &r.OccurredOn, &r.DatePrecision, &mission, &country, &region, &locality,
-		&lat, &lon, &r.Type, &r.Summary, &r.Killed, &r.Wounded, &r.Forces, &r.ContributingCountries, &r.Casualties, &r.Sources,
-		&r.Created, &r.Updated, &deleted, &r.Version)
-	r.ExternalID, r.Mission, r.Country, r.Region = nullable(ext), nullable(mission), nullable(country), nullable(region)
-	r.Locality, r.Deleted = nullable(locality), nullable(deleted)
-	r.Latitude, r.Longitude = nullableFloat(lat), nullableFloat(lon)
-	return err
-}
 
 func nullable(s sql.NullString) *string {
 	if !s.Valid {

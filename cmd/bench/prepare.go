@@ -298,12 +298,11 @@ func dbstat(ctx context.Context, cli, db string) ([]size, error) {
 	return list, nil
 }
 
-// editorKey makes the key the uncached report rounds write with. A key of
-// the same name from an earlier run is revoked first, since a live name
-// cannot be reused.
+// editorKey makes the key the uncached report rounds write with, under a
+// name of its own for each run: key names are never used twice.
 func editorKey(ctx context.Context, cfg config, db string) (string, error) {
-	_ = exec.CommandContext(ctx, cfg.bin, "keys", "revoke", "--db", db, "bench").Run()
-	out, err := exec.CommandContext(ctx, cfg.bin, "keys", "create", "--db", db, "--role", "editor", "--name", "bench").Output()
+	name := "bench-" + time.Now().UTC().Format("20060102T150405.000000000")
+	out, err := exec.CommandContext(ctx, cfg.bin, "keys", "create", "--db", db, "--role", "editor", "--name", name).Output()
 	if err != nil {
 		return "", fmt.Errorf("keys create: %w", err)
 	}

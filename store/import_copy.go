@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	"gorm.io/gorm"
 
 	"incidentdb/models"
 )
@@ -20,24 +19,20 @@ import (
 // copyBatchSize is how many records a COPY batch holds.
 const copyBatchSize = 2000
 
-type batchRecord struct {
-	line  int
-	inc   models.Incident
-	words []string
-}
-
 // copyBatch collects the records of an import on PostgreSQL. Records whose
-// external_id is stored already go the row path (importOne), which knows
-// what on_conflict means; the rest are copied.
+// external_id is stored already go the row path (importRun.store), which
+// knows what on_conflict means; the rest are copied. It is the import's
+// sink there.
 type copyBatch struct {
+	run    *importRun
 	conn   *sql.Conn // the connection under the import's transaction
 	recs   []batchRecord
 	ids    map[string]bool // the external ids in recs
 	staged bool            // the staging table exists
 }
 
-func newCopyBatch(conn *sql.Conn) *copyBatch {
-	return &copyBatch{conn: conn, ids: map[string]bool{}}
+func newCopyBatch(run *importRun, conn *sql.Conn) *copyBatch {
+	return &copyBatch{run: run, conn: conn, ids: map[string]bool{}}
 }
 
 // holds reports whether the batch has a record with this external_id: the
@@ -46,11 +41,24 @@ func (b *copyBatch) holds(inc *models.Incident) bool {
 	return inc.ExternalID != nil && b.ids[*inc.ExternalID]
 }
 
-func (b *copyBatch) add(line int, inc models.Incident, words []string) {
-	b.recs = append(b.recs, batchRecord{line: line, inc: inc, words: words})
-	if inc.ExternalID != nil {
-		b.ids[*inc.ExternalID] = true
+func (b *copyBatch) add(rec batchRecord) error {
+	b.recs = append(b.recs, rec)
+	if rec.inc.ExternalID != nil {
+		b.ids[*rec.inc.ExternalID] = true
 	}
+	if len(b.recs) >= copyBatchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *copyBatch) finish() error { return b.flush() }
+
+// flush stores the batch and counts what it copied.
+func (b *copyBatch) flush() error {
+	copied, err := b.write(b.run.ctx, b.run.ins, b.run.actor, b.run.store)
+	b.run.res.Created += copied
+	return err
 }
 
 // taken returns the external ids of the batch that are stored already.
@@ -83,9 +91,9 @@ func (b *copyBatch) reset() {
 	clear(b.ids)
 }
 
-// flush writes the batch: the records whose external_id is taken through
+// write writes the batch: the records whose external_id is taken through
 // rowPath, the others with COPY. It returns how many it copied.
-func (b *copyBatch) flush(ctx context.Context, ins *inserter, actor string, rowPath func(batchRecord) error) (int, error) {
+func (b *copyBatch) write(ctx context.Context, ins *inserter, actor string, rowPath func(batchRecord) error) (int, error) {
 	defer b.reset()
 	if len(b.recs) == 0 {
 		return 0, nil
@@ -124,17 +132,12 @@ func (b *copyBatch) copy(ctx context.Context, ins *inserter, actor string, recs 
 	if len(ids) != len(recs) {
 		return 0, fmt.Errorf("store: %d ids reserved for %d incidents", len(ids), len(recs))
 	}
-	incidents := copyRows{name: "import_incidents", cols: []string{"id", "external_id", "occurred_on", "date_precision", "mission", "mission_key",
-		"country", "region", "region_key", "locality", "latitude", "longitude", "type", "summary", "killed", "wounded",
-		"forces", "contributing_countries", "casualties", "sources", "created_at", "updated_at", "version"}}
+	incidents := copyRows{name: "import_incidents", cols: strings.Split(columnNames("", copiedColumn), ", ")}
 	for i := range recs {
 		inc := &recs[i].inc
-		inc.ID, inc.Version = ids[i], 1
-		created := formatTime(inc.CreatedAt)
-		incidents.add(inc.ID, inc.ExternalID, inc.OccurredOn, string(inc.DatePrecision), inc.Mission, foldPtr(inc.Mission),
-			inc.Country, inc.Region, foldPtr(inc.Region), inc.Locality, inc.Latitude, inc.Longitude, string(inc.Type), inc.Summary,
-			inc.Killed, inc.Wounded, jsonList(inc.Forces), jsonList(inc.ContributingCountries),
-			jsonArray(inc.Casualties), jsonArray(inc.Sources), created, created, 1)
+		inc.ID, inc.Version, inc.UpdatedAt = ids[i], 1, inc.CreatedAt
+		row := toRow(inc)
+		incidents.add(row.values(copiedColumn)...)
 	}
 	if !b.staged {
 		// Dropped with the transaction, whatever its end.
@@ -254,15 +257,3 @@ type copyRows struct {
 }
 
 func (t *copyRows) add(values ...any) { t.rows = append(t.rows, values) }
-
-// onConnection runs fn in a transaction on one connection of its own, and
-// hands fn that connection too, for COPY.
-func (s *Store) onConnection(ctx context.Context, fn func(tx *gorm.DB, conn *sql.Conn) error) error {
-	return s.w.WithContext(ctx).Connection(func(c *gorm.DB) error {
-		conn, ok := c.Statement.ConnPool.(*sql.Conn)
-		if !ok {
-			return fmt.Errorf("store: no dedicated connection (%T)", c.Statement.ConnPool)
-		}
-		return c.Transaction(func(tx *gorm.DB) error { return fn(tx, conn) })
-	})
-}

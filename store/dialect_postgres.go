@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
+	"incidentdb/exchange"
+	"incidentdb/models"
+)
+
+// postgresDialect is PostgreSQL: writers side by side (so row locks, and
+// retries of transactions that lose a serialisation conflict or a
+// deadlock), snapshots by repeatable read, and imports that COPY.
+type postgresDialect struct{}
+
+// rebind turns ? placeholders into $1, $2...
+func (postgresDialect) rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// A concurrent writer waits for the row, then reads the new version
+// instead of failing on a stale one.
+func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+
+// The driver has no LastInsertId: the id comes back with RETURNING. A
+// concurrent writer may insert the same external_id first: the insert
+// then waits for it, does nothing, and returns no row, which the caller
+// handles as an existing incident instead of an error.
+func (postgresDialect) insertSuffix() string {
+	return " ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id"
+}
+
+func (postgresDialect) insertIncident(ctx context.Context, st *sql.Stmt, args []any) (int64, error) {
+	var id int64
+	err := st.QueryRowContext(ctx, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) || err != nil && isUniqueViolation(err) {
+		return 0, gorm.ErrDuplicatedKey
+	}
+	return id, err
+}
+
+func (postgresDialect) sortsWords() bool { return false }
+
+func (postgresDialect) snapshot() *sql.TxOptions {
+	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+}
+
+func (postgresDialect) migrations() string { return "migrations/postgres" }
+
+// Two servers starting at once must not both migrate.
+func (postgresDialect) lockMigrations(db *gorm.DB) (func(), error) {
+	if err := db.Exec("SELECT pg_advisory_lock(728091)").Error; err != nil {
+		return nil, err
+	}
+	return func() { db.Exec("SELECT pg_advisory_unlock(728091)") }, nil
+}
+
+func (postgresDialect) retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// A unique violation gets to an import's end only from a COPY that met an
+// external_id another writer stored after the batch looked.
+func (d postgresDialect) collided(err error) bool { return d.retryable(err) || pgUniqueViolation(err) }
+
+// importTx runs the import on one connection of its own, and hands it
+// that connection too, for COPY.
+func (postgresDialect) importTx(s *Store, ctx context.Context, fn func(tx *gorm.DB, conn *sql.Conn) error) error {
+	return s.w.WithContext(ctx).Connection(func(c *gorm.DB) error {
+		conn, ok := c.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("store: no dedicated connection (%T)", c.Statement.ConnPool)
+		}
+		return c.Transaction(func(tx *gorm.DB) error { return fn(tx, conn) })
+	})
+}
+
+func (postgresDialect) newSink(run *importRun, conn *sql.Conn) (importSink, error) {
+	return newCopyBatch(run, conn), nil
+}
+
+// eachStored reads decoded rows: PostgreSQL sends each column apart
+// cheaply, and has nothing like SQLite's one-value rows to gain from.
+func (postgresDialect) eachStored(s *Store, ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
+	var row exchange.StoredRow
+	return s.each(ctx, f, func(r *incidentRow) error {
+		storedFromRow(r, &row)
+		return fn(&row)
+	})
+}
+
+// Identity columns do not follow explicit ids: move them past the copied
+// ones, or the next create would collide.
+func (postgresDialect) afterCopy(tx *gorm.DB) error {
+	for _, t := range []string{"incidents", "revisions", "api_keys"} {
+		if err := tx.Exec("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), coalesce((SELECT max(id) FROM " + t + "), 0) + 1, false)").Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (postgresDialect) backup(*Store, context.Context, string) error {
+	return errors.New("backup copies SQLite databases; for PostgreSQL use pg_dump")
+}
+
+func (postgresDialect) beforeClose(*gorm.DB) {}
+
+func pgUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// openPostgres opens one pool for reads and writes: PostgreSQL runs
+// writers side by side, and the store guards each read-then-write with a
+// row lock and a version check.
+func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(16)
+	sqlDB.SetMaxIdleConns(16)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{d: postgresDialect{}, w: db, r: db, now: func() time.Time { return cfg.now().UTC() }}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("reach PostgreSQL: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	long, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	if err == nil {
+		err = limitPool(long, cfg.longReaders)
+	}
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL for exports: %w", err)
+	}
+	s.long = long
+	if s.ping, err = gorm.Open(postgres.Open(dsn), cfg.gorm()); err == nil {
+		err = limitPool(s.ping, 1)
+	}
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL for readiness: %w", err)
+	}
+	return s, nil
+}
