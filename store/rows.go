@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -195,20 +194,6 @@ func parseSources(s string) []models.Source {
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
-
-func nullable(s sql.NullString) *string {
-	if !s.Valid {
-		return nil
-	}
-	return &s.String
-}
-
-func nullableFloat(f sql.NullFloat64) *float64 {
-	if !f.Valid {
-		return nil
-	}
-	return &f.Float64
-}
 
 // queryIncidents runs a query selecting incidentColumns and returns the rows.
 func queryIncidents(tx *gorm.DB, q string, args ...any) ([]incidentRow, error) {
