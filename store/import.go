@@ -58,7 +58,7 @@ type importRun struct {
 	res   models.ImportResult
 	now   time.Time
 	tx    *gorm.DB
-	ins   *inserter
+	ins   *writer
 	sink  importSink
 	// seen holds the external ids read since the first failure, by line:
 	// nothing is stored then, and a repeated one must still be reported.
@@ -87,7 +87,7 @@ type batchRecord struct {
 
 // all reads every record of r and stores it, or rolls back.
 func (run *importRun) all(tx *gorm.DB, conn *sql.Conn, r exchange.Reader) error {
-	ins, err := run.s.newInserter(run.ctx, tx)
+	ins, err := run.s.newWriter(run.ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (run *importRun) finish() error {
 	if run.res.Failed > 0 {
 		return errRollback
 	}
-	return run.ins.flush(run.tx)
+	return run.ins.flush()
 }
 
 // store stores one record the row way. It inserts first and looks the
@@ -232,12 +232,6 @@ func (run *importRun) storeOne(inc models.Incident) error {
 		res.Skipped++
 		return nil
 	}
-	// The update takes the incident's words and totals away and adds them
-	// again: the ones collected so far (of an earlier record of this same
-	// file, perhaps this very incident) must be written first.
-	if err := ins.flush(tx); err != nil {
-		return err
-	}
 	cur, err := run.s.getForWrite(tx, id, true)
 	if err != nil {
 		return err
@@ -249,7 +243,7 @@ func (run *importRun) storeOne(inc models.Incident) error {
 		}
 		action = "restore"
 	}
-	out, err := run.s.updateTx(tx, run.actor, cur, inc, action)
+	out, err := run.s.updateTx(ins, run.actor, cur, inc, action)
 	if err != nil {
 		return err
 	}

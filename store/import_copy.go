@@ -93,7 +93,7 @@ func (b *copyBatch) reset() {
 
 // write writes the batch: the records whose external_id is taken through
 // rowPath, the others with COPY. It returns how many it copied.
-func (b *copyBatch) write(ctx context.Context, ins *inserter, actor string, rowPath func(batchRecord) error) (int, error) {
+func (b *copyBatch) write(ctx context.Context, ins *writer, actor string, rowPath func(batchRecord) error) (int, error) {
 	defer b.reset()
 	if len(b.recs) == 0 {
 		return 0, nil
@@ -122,7 +122,7 @@ func (b *copyBatch) write(ctx context.Context, ins *inserter, actor string, rowP
 // go through a staging table and INSERT ... ON CONFLICT DO NOTHING, so a
 // record whose external_id another import stored since the batch looked
 // is not an error but goes the row path like any taken one.
-func (b *copyBatch) copy(ctx context.Context, ins *inserter, actor string, recs []batchRecord, rowPath func(batchRecord) error) (int, error) {
+func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []batchRecord, rowPath func(batchRecord) error) (int, error) {
 	// COPY cannot return the ids it assigns: take them from the sequence
 	// first.
 	ids, err := queryInts(ctx, ins.tx, "SELECT nextval(pg_get_serial_sequence('incidents', 'id')) FROM generate_series(1, $1)", len(recs))
@@ -195,7 +195,7 @@ func (b *copyBatch) copy(ctx context.Context, ins *inserter, actor string, recs 
 			children[4].add(w, inc.ID)
 		}
 		children[5].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
-		ins.addTotals(inc)
+		ins.addTotals(inc, +1)
 		addLabels(ins.labels, inc)
 	}
 	for _, t := range children {

@@ -127,11 +127,10 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 		}
 		res.Next = next
 	}
-	items, err := withChildren(db, rows)
-	if err != nil {
-		return models.ListResult{}, internal("list children", err)
+	res.Items = make([]models.Incident, len(rows))
+	for i, r := range rows {
+		res.Items[i] = fromRow(r)
 	}
-	res.Items = items
 	return res, nil
 }
 

@@ -96,7 +96,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	placeConds("t", f, add)
-	size := map[string]int{"totals_all": 0, "totals_year": 4, "totals_month": 7, "totals_by_month": 7}[table]
+	size := periodSize(table)
 	if f.From != nil && size > 0 {
 		add("t.period >= ?", (*f.From)[:size])
 	}

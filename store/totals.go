@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"gorm.io/gorm"
-
 	"incidentdb/models"
 )
 
@@ -29,36 +27,15 @@ func (t totalsTable) key(inc *models.Incident) (period, regionKey, region, count
 		deref(foldPtr(inc.Mission)), deref(inc.Mission), string(inc.Type)
 }
 
-// applyTotals adds (sign +1) or removes (sign -1) one live incident from the
-// report totals, inside the caller's transaction.
-func applyTotals(tx *gorm.DB, inc *models.Incident, sign int) error {
+// periodSize is the length of the occurred_on prefix that names a period
+// of the totals table called name.
+func periodSize(name string) int {
 	for _, t := range totalsTables {
-		period, regionKey, region, country, missionKey, mission, typ := t.key(inc)
-		err := tx.Exec(`INSERT INTO `+t.name+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
-				incidents = `+t.name+`.incidents + excluded.incidents,
-				killed = `+t.name+`.killed + excluded.killed,
-				wounded = `+t.name+`.wounded + excluded.wounded`,
-			period, regionKey, region, country, missionKey, mission, typ,
-			sign, sign*inc.Killed, sign*inc.Wounded).Error
-		if err != nil {
-			return err
-		}
-		if sign < 0 {
-			err := tx.Exec(`DELETE FROM `+t.name+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND incidents <= 0`,
-				period, regionKey, country, missionKey, typ).Error
-			if err != nil {
-				return err
-			}
+		if t.name == name {
+			return t.size
 		}
 	}
-	return nil
-}
-
-// bumpGeneration marks that the data changed; see the meta table.
-func bumpGeneration(tx *gorm.DB) error {
-	return tx.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error
+	panic("store: no totals table " + name)
 }
 
 // Generation is a number that grows with every committed write. Equal

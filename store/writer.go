@@ -1,0 +1,404 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+	"incidentdb/models/gazetteer"
+)
+
+// writer is the one write path of incidents and everything that depends
+// on them (casualty lines, forces, countries, sources, words, revisions,
+// report totals, labels), with statements prepared once per transaction,
+// on first use. Create, replace, patch, delete, restore and import all go
+// through it, one incident at a time over HTTP or a million in an import.
+// Totals, labels and (on SQLite) words are collected and written at flush,
+// which every transaction that used a writer ends with.
+type writer struct {
+	ctx          context.Context
+	g            *gorm.DB             // the transaction, as GORM holds it
+	tx           *sql.Tx              // the same, for the prepared statements
+	stmts        map[string]*sql.Stmt // by SQL
+	wordsJSON    []byte
+	pendingWords []wordRow
+	// nextWords, when set, are the words of the next incident inserted,
+	// split ahead by the import.
+	nextWords []string
+	// multi holds multi-row INSERTs by table and row count: one statement
+	// step per child table per incident instead of one per row, which
+	// matters most for the thirty-odd words of a summary.
+	multi map[multiKey]*sql.Stmt
+	args  []any
+	d     dialect
+	// totals collects the changes to the report totals, to be added in one
+	// upsert per key at flush instead of two per incident; removed says
+	// some went down, and rows may have emptied.
+	totals  map[totalsKey]models.Counts
+	removed bool
+	// labels collects the names the incidents wrote, recorded at flush.
+	labels map[labelKey]string
+}
+
+type totalsKey struct {
+	table, period, regionKey, region, country, missionKey, mission, typ string
+}
+
+func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
+	t, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, errors.New("store: not inside a transaction")
+	}
+	return t, nil
+}
+
+func (s *Store) newWriter(ctx context.Context, tx *gorm.DB) (*writer, error) {
+	t, err := sqlTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	return &writer{ctx: ctx, g: tx, tx: t, d: s.d, stmts: map[string]*sql.Stmt{}, totals: map[totalsKey]models.Counts{},
+		multi: map[multiKey]*sql.Stmt{}, labels: map[labelKey]string{}}, nil
+}
+
+// The statements of the writer, in ? form.
+var (
+	insertIncidentSQL = "INSERT INTO incidents (" + columnNames("", insertedColumn) + ") VALUES (" + placeholders(insertedColumn) + ")"
+	lookupSQL         = "SELECT id FROM incidents WHERE external_id = ?"
+	revisionSQL       = "INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	wordsSQL          = "INSERT INTO incident_words (word, incident_id) SELECT value ->> 0, value ->> 1 FROM json_each(?)"
+)
+
+// stmt is q prepared in the writer's transaction, once.
+func (w *writer) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, w.d.rebind(q))
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	for _, st := range w.multi {
+		st.Close()
+	}
+}
+
+type multiKey struct {
+	table string
+	rows  int
+}
+
+// The child tables and their columns, in the order insertRows takes values.
+const (
+	casualtiesInsert = "casualties (incident_id, position, grp, force, force_key, nationality, killed, wounded)"
+	forcesInsert     = "incident_forces (incident_id, position, name, name_key)"
+	countriesInsert  = "incident_countries (incident_id, position, code)"
+	sourcesInsert    = "sources (incident_id, position, title, publisher, url, published_on, language)"
+	wordsInsert      = "incident_words (word, incident_id)"
+)
+
+// maxRowsPerInsert keeps rows times columns far below SQLite's limit on
+// host parameters.
+const maxRowsPerInsert = 64
+
+// insertRows inserts len(values)/cols rows into table, cols values a row,
+// up to perStatement rows a statement. Tables with a foreign key take one
+// row a statement: SQLite checks a multi-row insert's keys several times
+// slower than single rows'.
+func (w *writer) insertRows(table string, cols, perStatement int, values []any) error {
+	for len(values) > 0 {
+		n := min(len(values)/cols, perStatement)
+		k := multiKey{table, n}
+		st, ok := w.multi[k]
+		if !ok {
+			row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+			q := "INSERT INTO " + table + " VALUES " + strings.Repeat(row+", ", n-1) + row
+			var err error
+			if st, err = w.tx.PrepareContext(w.ctx, w.d.rebind(q)); err != nil {
+				return err
+			}
+			w.multi[k] = st
+		}
+		if _, err := st.ExecContext(w.ctx, values[:n*cols]...); err != nil {
+			return err
+		}
+		values = values[n*cols:]
+	}
+	return nil
+}
+
+// existing returns the id of the incident holding externalID, or 0.
+func (w *writer) existing(externalID string) (int64, error) {
+	st, err := w.stmt(lookupSQL)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = st.QueryRowContext(w.ctx, externalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// insert stores inc as version 1 with its children, words and first
+// revision, and sets inc.ID. A taken external_id returns
+// gorm.ErrDuplicatedKey for the caller to explain.
+func (w *writer) insert(inc *models.Incident, actor string) error {
+	inc.Version, inc.UpdatedAt = 1, inc.CreatedAt
+	row := toRow(inc)
+	st, err := w.stmt(insertIncidentSQL + w.d.insertSuffix())
+	if err != nil {
+		return err
+	}
+	id, err := w.d.insertIncident(w.ctx, st, row.values(insertedColumn))
+	if err != nil {
+		return err
+	}
+	inc.ID = id
+	if err := w.writeChildren(inc); err != nil {
+		return err
+	}
+	// A create records no changes: the history finds its fields by undoing
+	// the later ones, which keeps an import from storing every incident
+	// twice.
+	if err := w.revision(inc, "create", actor, "[]", nil); err != nil {
+		return err
+	}
+	w.addTotals(inc, +1)
+	return nil
+}
+
+// writeChildren writes the rows that depend on an incident: its casualty
+// lines, forces, contributing countries, sources and words; and collects
+// its labels.
+func (w *writer) writeChildren(inc *models.Incident) error {
+	a := w.args[:0]
+	for i, c := range inc.Casualties {
+		a = append(a, inc.ID, i, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
+	}
+	if err := w.insertRows(casualtiesInsert, 8, 1, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, f := range inc.Forces {
+		a = append(a, inc.ID, i, f, gazetteer.Fold(f))
+	}
+	if err := w.insertRows(forcesInsert, 4, 1, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, code := range inc.ContributingCountries {
+		a = append(a, inc.ID, i, code)
+	}
+	if err := w.insertRows(countriesInsert, 3, 1, a); err != nil {
+		return err
+	}
+	a = a[:0]
+	for i, s := range inc.Sources {
+		a = append(a, inc.ID, i, s.Title, s.Publisher, s.URL, s.PublishedOn, s.Language)
+	}
+	if err := w.insertRows(sourcesInsert, 7, 1, a); err != nil {
+		return err
+	}
+	w.args = a[:0]
+	words := w.nextWords
+	if words == nil {
+		words = indexedWords(inc)
+	}
+	w.nextWords = nil
+	addLabels(w.labels, inc)
+	return w.insertWords(inc.ID, words)
+}
+
+// deleteChildren removes what writeChildren wrote for cur. Words go by
+// their keys (the word index has no index by incident), so those waiting
+// to be written go first.
+func (w *writer) deleteChildren(cur *models.Incident) error {
+	if err := w.flushWords(); err != nil {
+		return err
+	}
+	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources"} {
+		st, err := w.stmt("DELETE FROM " + table + " WHERE incident_id = ?")
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(w.ctx, cur.ID); err != nil {
+			return err
+		}
+	}
+	if words := indexedWords(cur); len(words) > 0 {
+		return w.g.Exec("DELETE FROM incident_words WHERE incident_id = ? AND word IN ?", cur.ID, words).Error
+	}
+	return nil
+}
+
+// revision records one version of inc: what the change changed (JSON
+// changes), and on every snapshotEvery-th version the whole incident, so
+// that reading an old version undoes at most that many.
+func (w *writer) revision(inc *models.Incident, action, actor, changes string, snapshot *string) error {
+	if snapshot == nil && inc.Version%snapshotEvery == 0 {
+		b, err := json.Marshal(content(*inc))
+		if err != nil {
+			return err
+		}
+		snap := string(b)
+		snapshot = &snap
+	}
+	st, err := w.stmt(revisionSQL)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, inc.ID, inc.Version, action, actor, formatTime(inc.UpdatedAt), changes, snapshot)
+	return err
+}
+
+// insertWords indexes an incident's words. On SQLite they are collected
+// and written in word order by flushWords: the word index is a B-tree on
+// (word, incident), and thirty-odd inserts per incident at random places
+// in it were the largest part of an import.
+func (w *writer) insertWords(id int64, words []string) error {
+	if len(words) == 0 {
+		return nil
+	}
+	if !w.d.sortsWords() {
+		a := w.args[:0]
+		for _, word := range words {
+			a = append(a, word, id)
+		}
+		w.args = a[:0]
+		return w.insertRows(wordsInsert, 2, maxRowsPerInsert, a)
+	}
+	for _, word := range words {
+		w.pendingWords = append(w.pendingWords, wordRow{Word: word, IncidentID: id})
+	}
+	if len(w.pendingWords) >= maxPendingWords {
+		return w.flushWords()
+	}
+	return nil
+}
+
+// maxPendingWords bounds the words held for flushWords: about ten thousand
+// incidents' worth, a few megabytes.
+const maxPendingWords = 300_000
+
+// flushWords writes the collected words in index order, as one JSON array
+// that json_each spreads into rows inside the engine rather than a bound
+// parameter (a cgo call) per word. It must run before anything in the
+// transaction reads or deletes words.
+func (w *writer) flushWords() error {
+	if len(w.pendingWords) == 0 {
+		return nil
+	}
+	slices.SortFunc(w.pendingWords, func(a, b wordRow) int {
+		if c := strings.Compare(a.Word, b.Word); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.IncidentID, b.IncidentID)
+	})
+	st, err := w.stmt(wordsSQL)
+	if err != nil {
+		return err
+	}
+	// models.Words yields letters and digits only: nothing to escape.
+	b := append(w.wordsJSON[:0], '[')
+	for i, w := range w.pendingWords {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `["`...)
+		b = append(b, w.Word...)
+		b = append(b, `",`...)
+		b = strconv.AppendInt(b, w.IncidentID, 10)
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	w.wordsJSON = b[:0]
+	w.pendingWords = w.pendingWords[:0]
+	_, err = st.ExecContext(w.ctx, string(b))
+	return err
+}
+
+// addTotals adds (sign +1) or takes away (sign -1) a live incident's part
+// of the report totals.
+func (w *writer) addTotals(inc *models.Incident, sign int) {
+	for _, t := range totalsTables {
+		k := totalsKey{table: t.name}
+		k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ = t.key(inc)
+		c := w.totals[k]
+		c.Incidents += int64(sign)
+		c.Killed += int64(sign * inc.Killed)
+		c.Wounded += int64(sign * inc.Wounded)
+		w.totals[k] = c
+	}
+	if sign < 0 {
+		w.removed = true
+	}
+}
+
+// flush writes the collected words and labels, adds the collected totals
+// and marks the data changed: the last step of every transaction that
+// used the writer.
+func (w *writer) flush() error {
+	if err := w.flushWords(); err != nil {
+		return err
+	}
+	if err := writeLabels(w.g, w.labels); err != nil {
+		return err
+	}
+	clear(w.labels)
+	// A fixed order: two writers updating the same rows in different orders
+	// deadlock on PostgreSQL.
+	keys := make([]totalsKey, 0, len(w.totals))
+	for k := range w.totals {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b totalsKey) int {
+		return strings.Compare(a.table+"|"+a.period+"|"+a.regionKey+"|"+a.country+"|"+a.missionKey+"|"+a.typ,
+			b.table+"|"+b.period+"|"+b.regionKey+"|"+b.country+"|"+b.missionKey+"|"+b.typ)
+	})
+	for _, k := range keys {
+		c := w.totals[k]
+		err := w.g.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
+				incidents = `+k.table+`.incidents + excluded.incidents,
+				killed = `+k.table+`.killed + excluded.killed,
+				wounded = `+k.table+`.wounded + excluded.wounded`,
+			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, c.Incidents, c.Killed, c.Wounded).Error
+		if err != nil {
+			return err
+		}
+		if w.removed && c.Incidents < 0 {
+			err := w.g.Exec(`DELETE FROM `+k.table+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND incidents <= 0`,
+				k.period, k.regionKey, k.country, k.missionKey, k.typ).Error
+			if err != nil {
+				return err
+			}
+		}
+	}
+	changed := len(w.totals) > 0
+	clear(w.totals)
+	w.removed = false
+	if !changed {
+		return nil // nothing written: pollers need not refetch
+	}
+	return w.g.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error
+}
