@@ -54,48 +54,6 @@ func (r *incidentRow) size() int {
 	return n
 }
 
-type casualtyRow struct {
-	IncidentID  int64   `gorm:"column:incident_id;primaryKey"`
-	Position    int     `gorm:"column:position;primaryKey"`
-	Group       string  `gorm:"column:grp"`
-	Force       *string `gorm:"column:force"`
-	ForceKey    *string `gorm:"column:force_key"`
-	Nationality *string `gorm:"column:nationality"`
-	Killed      int     `gorm:"column:killed"`
-	Wounded     int     `gorm:"column:wounded"`
-}
-
-func (casualtyRow) TableName() string { return "casualties" }
-
-type forceRow struct {
-	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
-	Position   int    `gorm:"column:position;primaryKey"`
-	Name       string `gorm:"column:name"`
-	NameKey    string `gorm:"column:name_key"`
-}
-
-func (forceRow) TableName() string { return "incident_forces" }
-
-type countryRow struct {
-	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
-	Position   int    `gorm:"column:position;primaryKey"`
-	Code       string `gorm:"column:code"`
-}
-
-func (countryRow) TableName() string { return "incident_countries" }
-
-type sourceRow struct {
-	IncidentID  int64   `gorm:"column:incident_id;primaryKey"`
-	Position    int     `gorm:"column:position;primaryKey"`
-	Title       string  `gorm:"column:title"`
-	Publisher   *string `gorm:"column:publisher"`
-	URL         *string `gorm:"column:url"`
-	PublishedOn *string `gorm:"column:published_on"`
-	Language    *string `gorm:"column:language"`
-}
-
-func (sourceRow) TableName() string { return "sources" }
-
 type wordRow struct {
 	Word       string `gorm:"column:word;primaryKey"`
 	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
