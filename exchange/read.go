@@ -54,14 +54,12 @@ func NewReader(format string, r io.Reader) (Reader, error) {
 // fileError is an error with the whole file, named as a field for the
 // problem response.
 func fileError(format string, args ...any) error {
-	return &models.Error{Code: models.Invalid, Message: "the file cannot be imported",
-		Fields: []models.FieldError{{Field: "file", Message: fmt.Sprintf(format, models.ClipArgs(args)...)}}}
+	return models.FieldErrorf(models.Invalid, "the file cannot be imported", "file", format, args...)
 }
 
 // rowError is a problem with one field of one row.
 func rowError(field, format string, args ...any) error {
-	return &models.Error{Code: models.Invalid, Message: "the row is not valid",
-		Fields: []models.FieldError{{Field: field, Message: fmt.Sprintf(format, models.ClipArgs(args)...)}}}
+	return models.FieldErrorf(models.Invalid, "the row is not valid", field, format, args...)
 }
 
 // csvSource wraps encoding/csv with the line numbers, BOM and HXL handling

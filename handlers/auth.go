@@ -48,8 +48,7 @@ func authenticate(keys KeyStore, failures *authFailures) gin.HandlerFunc {
 		scheme, key, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
 			failures.failed(addr, h)
-			writeError(c, &models.Error{Code: models.Unauthorized, Message: "the Authorization header must be 'Bearer <key>'",
-				Fields: []models.FieldError{{Field: "Authorization", Message: "must be 'Bearer <key>'"}}})
+			writeError(c, models.FieldErrorf(models.Unauthorized, "the Authorization header must be 'Bearer <key>'", "Authorization", "must be 'Bearer <key>'"))
 			return
 		}
 		name, role, err := keys.Authenticate(c.Request.Context(), strings.TrimSpace(key))
@@ -74,15 +73,11 @@ func require(need models.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, ok := c.Get(ctxKeyRole)
 		if !ok {
-			writeError(c, &models.Error{Code: models.Unauthorized,
-				Message: fmt.Sprintf("this needs an API key with the %s role: send 'Authorization: Bearer <key>'", need),
-				Fields:  []models.FieldError{{Field: "Authorization", Message: "a key is required"}}})
+			writeError(c, models.FieldErrorf(models.Unauthorized, fmt.Sprintf("this needs an API key with the %s role: send 'Authorization: Bearer <key>'", need), "Authorization", "a key is required"))
 			return
 		}
 		if role := v.(models.Role); !role.Allows(need) {
-			writeError(c, &models.Error{Code: models.Forbidden,
-				Message: fmt.Sprintf("this needs the %s role; the key has the %s role", need, role),
-				Fields:  []models.FieldError{{Field: "Authorization", Message: fmt.Sprintf("the key's role is %s; %s is needed", role, need)}}})
+			writeError(c, models.FieldErrorf(models.Forbidden, fmt.Sprintf("this needs the %s role; the key has the %s role", need, role), "Authorization", "the key's role is %s; %s is needed", role, need))
 			return
 		}
 		c.Next()

@@ -37,8 +37,7 @@ func requestBody(c *gin.Context, limit int64) (io.Reader, error) {
 		}
 		return &limitedBody{r: z, limit: limit}, nil
 	default:
-		return nil, &models.Error{Code: models.Unsupported, Message: "the body's Content-Encoding is not one this service reads",
-			Fields: []models.FieldError{{Field: "Content-Encoding", Message: fmt.Sprintf("%q: send the body as it is, or gzip", clip(enc))}}}
+		return nil, models.FieldErrorf(models.Unsupported, "the body's Content-Encoding is not one this service reads", "Content-Encoding", "%q: send the body as it is, or gzip", clip(enc))
 	}
 }
 
@@ -72,9 +71,7 @@ func isTooLarge(err error) bool {
 }
 
 func tooLarge(limit int64) error {
-	return &models.Error{Code: models.TooLarge,
-		Message: fmt.Sprintf("the body is larger than the limit of %d bytes", limit),
-		Fields:  []models.FieldError{{Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}}}
+	return models.FieldErrorf(models.TooLarge, fmt.Sprintf("the body is larger than the limit of %d bytes", limit), "body", "at most %d bytes", limit)
 }
 
 // requireJSON refuses a body that does not say it is one of the JSON
@@ -87,8 +84,7 @@ func requireJSON(c *gin.Context, types ...string) error {
 		ct = c.GetHeader("Content-Type") // given, and not a media type at all
 	}
 	if ct != "" && !slices.Contains(types, ct) {
-		return &models.Error{Code: models.Unsupported, Message: "the body must be JSON, and say so in Content-Type",
-			Fields: []models.FieldError{{Field: "Content-Type", Message: fmt.Sprintf("%q: must be %s", clip(ct), strings.Join(types, " or "))}}}
+		return models.FieldErrorf(models.Unsupported, "the body must be JSON, and say so in Content-Type", "Content-Type", "%q: must be %s", clip(ct), strings.Join(types, " or "))
 	}
 	return nil
 }

@@ -380,9 +380,7 @@ func (h *exchangeHandlers) spool(c *gin.Context, rc *http.ResponseController) (*
 }
 
 func importTooLarge(limit int64) error {
-	return &models.Error{Code: models.TooLarge,
-		Message: fmt.Sprintf("the file is larger than the import limit of %d bytes; nothing was imported (the command-line import has no limit)", limit),
-		Fields:  []models.FieldError{{Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}}}
+	return models.FieldErrorf(models.TooLarge, fmt.Sprintf("the file is larger than the import limit of %d bytes; nothing was imported (the command-line import has no limit)", limit), "body", "at most %d bytes", limit)
 }
 
 // singleParams refuses a parameter given more than once among names:

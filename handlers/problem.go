@@ -77,9 +77,5 @@ func writeProblem(c *gin.Context, p Problem) {
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 func malformed(field, format string, args ...any) error {
-	var fe models.FieldErrors
-	fe.Add(field, format, args...)
-	e := fe.Err("the request is not valid").(*models.Error)
-	e.Code = models.Malformed
-	return e
+	return models.Malformedf(field, format, args...)
 }

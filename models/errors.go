@@ -135,8 +135,9 @@ func ClipArgs(args []any) []any {
 	return args
 }
 
-// fieldError is an Error of code about one field.
-func fieldError(code Code, message, field, format string, args ...any) *Error {
+// FieldErrorf is an Error of code about one field: message says what is
+// wrong with the request, the formatted text what is wrong with the field.
+func FieldErrorf(code Code, message, field, format string, args ...any) *Error {
 	return &Error{Code: code, Message: message,
 		Fields: []FieldError{{Field: Clip(field), Message: fmt.Sprintf(format, ClipArgs(args)...)}}}
 }
@@ -144,35 +145,35 @@ func fieldError(code Code, message, field, format string, args ...any) *Error {
 // Malformedf is a request that cannot be read, because of one field or
 // parameter (400).
 func Malformedf(field, format string, args ...any) *Error {
-	return fieldError(Malformed, "the request is not valid", field, format, args...)
+	return FieldErrorf(Malformed, "the request is not valid", field, format, args...)
 }
 
 // Invalidf is input that breaks a rule in one field (422).
 func Invalidf(field, format string, args ...any) *Error {
-	return fieldError(Invalid, "the input is not valid", field, format, args...)
+	return FieldErrorf(Invalid, "the input is not valid", field, format, args...)
 }
 
 // Conflictf is input that clashes with stored data in one field (409).
 func Conflictf(field, format string, args ...any) *Error {
-	return fieldError(Conflict, "the input conflicts with stored data", field, format, args...)
+	return FieldErrorf(Conflict, "the input conflicts with stored data", field, format, args...)
 }
 
 // NotFoundf is a missing resource, named by the field that named it (404).
 func NotFoundf(field, format string, args ...any) *Error {
-	return fieldError(NotFound, "no such resource", field, format, args...)
+	return FieldErrorf(NotFound, "no such resource", field, format, args...)
 }
 
 // Unauthorizedf is a request without a usable key (401).
 func Unauthorizedf(message, format string, args ...any) *Error {
-	return fieldError(Unauthorized, message, "Authorization", format, args...)
+	return FieldErrorf(Unauthorized, message, "Authorization", format, args...)
 }
 
 // Forbiddenf is a key whose role may not do this (403).
 func Forbiddenf(message, format string, args ...any) *Error {
-	return fieldError(Forbidden, message, "Authorization", format, args...)
+	return FieldErrorf(Forbidden, message, "Authorization", format, args...)
 }
 
 // TooLargef is a body over its limit (413).
 func TooLargef(message, format string, args ...any) *Error {
-	return fieldError(TooLarge, message, "body", format, args...)
+	return FieldErrorf(TooLarge, message, "body", format, args...)
 }

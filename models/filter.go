@@ -1,14 +1,11 @@
 package models
 
 import (
-	"encoding/base64"
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"incidentdb/models/gazetteer"
@@ -38,9 +35,6 @@ type Filter struct {
 	Deleted      bool
 	UpdatedSince *string
 }
-
-// SyncParams are the list-and-export parameters of the sync feed.
-var SyncParams = []string{"deleted", "updated_since"}
 
 // RegionRef is one region a filter asks for: its folded name, and its
 // country when that is known (the region was given as an ISO 3166-2 code,
@@ -188,88 +182,9 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		f.Words = words
 	}
 	if err := fe.Err("the query is not valid"); err != nil {
-		e := err.(*Error)
-		e.Code = Malformed
-		return Filter{}, e
+		return Filter{}, AsMalformed(err)
 	}
 	return f, nil
-}
-
-// Words splits text into the folded words that q matches against, so that
-// the indexer and the query agree on what a word is. Single letters and
-// the commonest English and French words are left out: they match nearly
-// every incident, and they are a third of the index.
-func Words(text string) []string {
-	folded := gazetteer.Fold(text)
-	fields := strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	var out []string
-	for _, w := range fields {
-		if len(w) < 2 || stopWords[w] {
-			continue
-		}
-		out = appendNew(out, w)
-	}
-	return out
-}
-
-var stopWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`the an of in on at to and or by with for from was were is are be been has have had
-		it its as this that which who near after during into
-		le la les de des du un une et ou au aux en dans sur par pour pres contre qui que est sont ete a ont avec lors`) {
-		stopWords[w] = true
-	}
-}
-
-// Values renders f back into query parameters in canonical form, used to
-// build the next-page link so it carries exactly the filters that were
-// applied.
-func (f Filter) Values() url.Values {
-	v := url.Values{}
-	set := func(name string, items []string) {
-		if len(items) > 0 {
-			v.Set(name, strings.Join(items, ","))
-		}
-	}
-	var regions []string
-	for _, r := range f.Regions {
-		if r.Code != "" {
-			regions = append(regions, r.Code)
-		} else {
-			regions = append(regions, r.Key)
-		}
-	}
-	set("region", regions)
-	set("country", f.Countries)
-	set("mission", f.Missions)
-	set("type", Names(f.Types))
-	set("force", f.Forces)
-	set("contributing_country", f.ContributingCountries)
-	set("nationality", f.Nationalities)
-	set("group", Names(f.Groups))
-	if f.From != nil {
-		v.Set("from", *f.From)
-	}
-	if f.To != nil {
-		v.Set("to", *f.To)
-	}
-	if f.MinKilled != nil {
-		v.Set("min_killed", strconv.Itoa(*f.MinKilled))
-	}
-	if f.MinWounded != nil {
-		v.Set("min_wounded", strconv.Itoa(*f.MinWounded))
-	}
-	if len(f.Words) > 0 {
-		v.Set("q", strings.Join(f.Words, " "))
-	}
-	if f.Deleted {
-		v.Set("deleted", "true")
-	}
-	if f.UpdatedSince != nil {
-		v.Set("updated_since", *f.UpdatedSince)
-	}
-	return v
 }
 
 func listParam(fe *FieldErrors, v url.Values, name string) []string {
@@ -360,116 +275,4 @@ func appendNew[T comparable](list []T, v T) []T {
 		return list
 	}
 	return append(list, v)
-}
-
-// Sort orders a list. The key is one indexed column plus id, so that keyset
-// paging has a total order.
-type Sort string
-
-// The sort orders of DESIGN.md; the default is newest first.
-var Sorts = []Sort{"-occurred_on", "occurred_on", "killed", "-killed", "wounded", "-wounded", "id", "updated_at"}
-
-// Column is the sort key without its direction.
-func (s Sort) Column() string { return strings.TrimPrefix(string(s), "-") }
-
-// Desc reports whether the order is descending.
-func (s Sort) Desc() bool { return strings.HasPrefix(string(s), "-") }
-
-// Cursor is the position after the last row of a page: the sort key's value
-// and the id. It is opaque to clients; the sort is part of it so that a
-// cursor cannot be replayed under another order.
-type Cursor struct {
-	Sort  Sort
-	Value string
-	ID    int64
-}
-
-// Encode renders the cursor as an opaque URL-safe token.
-func (c Cursor) Encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s|%s|%d", c.Sort, c.Value, c.ID)))
-}
-
-// Page is the paging part of a list request.
-type Page struct {
-	Sort   Sort
-	Limit  int
-	Cursor *Cursor
-}
-
-// ListParams are the parameters the list takes on top of the filters.
-var ListParams = []string{"sort", "limit", "cursor", "deleted", "updated_since"}
-
-// ParsePage reads sort, limit and cursor; the filter parameters are read by
-// ParseFilter.
-func ParsePage(v url.Values) (Page, error) {
-	var fe FieldErrors
-	p := Page{Sort: Sorts[0], Limit: DefaultLimit}
-	if s, ok := singleParam(&fe, v, "sort"); ok {
-		if !slices.Contains(Sorts, Sort(s)) {
-			fe.Add("sort", "%q is not a sort order; one of %s", s, strings.Join(Names(Sorts), ", "))
-		} else {
-			p.Sort = Sort(s)
-		}
-	}
-	if l := intParam(&fe, v, "limit", 1, MaxLimit); l != nil {
-		p.Limit = *l
-	}
-	if s, ok := singleParam(&fe, v, "cursor"); ok {
-		c, err := decodeCursor(s)
-		switch {
-		case err != nil:
-			fe.Add("cursor", "is not a cursor this service issued")
-		case c.Sort != p.Sort:
-			fe.Add("cursor", "was issued for sort=%s, not sort=%s", c.Sort, p.Sort)
-		default:
-			p.Cursor = &c
-		}
-	}
-	if err := fe.Err("the query is not valid"); err != nil {
-		e := err.(*Error)
-		e.Code = Malformed
-		return Page{}, e
-	}
-	return p, nil
-}
-
-func decodeCursor(s string) (Cursor, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return Cursor{}, err
-	}
-	parts := strings.Split(string(raw), "|")
-	if len(parts) != 3 {
-		return Cursor{}, fmt.Errorf("want 3 parts, got %d", len(parts))
-	}
-	c := Cursor{Sort: Sort(parts[0]), Value: parts[1]}
-	if !slices.Contains(Sorts, c.Sort) {
-		return Cursor{}, fmt.Errorf("unknown sort %q", parts[0])
-	}
-	if c.ID, err = strconv.ParseInt(parts[2], 10, 64); err != nil || c.ID < 0 {
-		return Cursor{}, fmt.Errorf("bad id %q", parts[2])
-	}
-	switch c.Sort.Column() {
-	case "occurred_on":
-		if _, err := time.Parse(DateLayout, c.Value); err != nil {
-			return Cursor{}, err
-		}
-	case "updated_at":
-		t, err := time.Parse(time.RFC3339Nano, c.Value)
-		if err != nil {
-			return Cursor{}, err
-		}
-		// A cursor issued before timestamps were stored at a fixed width
-		// still compares right.
-		c.Value = FormatTime(t)
-	case "killed", "wounded":
-		if n, err := strconv.Atoi(c.Value); err != nil || n < 0 {
-			return Cursor{}, fmt.Errorf("bad value %q", c.Value)
-		}
-	case "id":
-		if c.Value != "" {
-			return Cursor{}, fmt.Errorf("id cursor carries no value")
-		}
-	}
-	return c, nil
 }

@@ -95,12 +95,10 @@ func DecodeStrict(body []byte, v any) error { return decodeStrict(body, v, nil) 
 
 func decodeStrict(body []byte, v any, schema *keySchema) error {
 	if !utf8.Valid(body) || loneSurrogate(body) {
-		return &Error{Code: Malformed, Message: "the body is not valid UTF-8",
-			Fields: []FieldError{{Field: "body", Message: "not valid UTF-8"}}}
+		return FieldErrorf(Malformed, "the body is not valid UTF-8", "body", "not valid UTF-8")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return &Error{Code: Malformed, Message: "the body is empty",
-			Fields: []FieldError{{Field: "body", Message: "a JSON object is required"}}}
+		return FieldErrorf(Malformed, "the body is empty", "body", "a JSON object is required")
 	}
 	if err := checkKeys(body, schema); err != nil {
 		return err
@@ -111,8 +109,7 @@ func decodeStrict(body []byte, v any, schema *keySchema) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &Error{Code: Malformed, Message: "the body has data after the JSON object",
-			Fields: []FieldError{{Field: "body", Message: "only one JSON object is allowed"}}}
+		return FieldErrorf(Malformed, "the body has data after the JSON object", "body", "only one JSON object is allowed")
 	}
 	return nil
 }
@@ -122,25 +119,21 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return &Error{Code: Malformed, Message: "the body is not valid JSON",
-			Fields: []FieldError{{Field: "body", Message: fmt.Sprintf("%s (at byte %d)", syntax.Error(), syntax.Offset)}}}
+		return FieldErrorf(Malformed, "the body is not valid JSON", "body", "%s (at byte %d)", syntax.Error(), syntax.Offset)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return &Error{Code: Malformed, Message: "the body must be a JSON object",
-				Fields: []FieldError{{Field: "body", Message: fmt.Sprintf("must be a JSON object, not JSON %s", typ.Value)}}}
+			return FieldErrorf(Malformed, "the body must be a JSON object", "body", "must be a JSON object, not JSON %s", typ.Value)
 		}
 		return &Error{Code: Invalid, Message: "a field has the wrong type",
 			Fields: []FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not JSON %s", jsonKind(typ.Type.String()), typ.Value)}}}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return &Error{Code: Malformed, Message: "the body is not valid JSON",
-			Fields: []FieldError{{Field: "body", Message: "unexpected end of input"}}}
+		return FieldErrorf(Malformed, "the body is not valid JSON", "body", "unexpected end of input")
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
-		return &Error{Code: Malformed, Message: "the body has an unknown field",
-			Fields: []FieldError{{Field: name, Message: "unknown field"}}}
+		return FieldErrorf(Malformed, "the body has an unknown field", name, "unknown field")
 	}
 	return &Error{Code: Malformed, Message: "the body could not be read",
 		Fields: []FieldError{{Field: "body", Message: msg}}}

@@ -16,8 +16,7 @@ func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 		return IncidentInput{}, err
 	}
 	if _, ok := p.(map[string]any); !ok {
-		return IncidentInput{}, &Error{Code: Malformed, Message: "a merge patch must be a JSON object",
-			Fields: []FieldError{{Field: "body", Message: "must be a JSON object"}}}
+		return IncidentInput{}, FieldErrorf(Malformed, "a merge patch must be a JSON object", "body", "must be a JSON object")
 	}
 	current, err := json.Marshal(inc.ToInput())
 	if err != nil {

@@ -51,9 +51,7 @@ func ParseGroupBy(v url.Values) ([]Dimension, error) {
 		fe.Add("group_by", "has %d dimensions; at most %d are allowed", len(dims), MaxDimensions)
 	}
 	if err := fe.Err("the query is not valid"); err != nil {
-		e := err.(*Error)
-		e.Code = Malformed
-		return nil, e
+		return nil, AsMalformed(err)
 	}
 	return dims, nil
 }
@@ -75,9 +73,7 @@ func ParseInterval(v url.Values) (Interval, error) {
 		}
 	}
 	if err := fe.Err("the query is not valid"); err != nil {
-		e := err.(*Error)
-		e.Code = Malformed
-		return "", e
+		return "", AsMalformed(err)
 	}
 	return in, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -69,16 +68,14 @@ func checkKeys(body []byte, schema *keySchema) error {
 
 func walk(dec *json.Decoder, schema *keySchema, path string, depth int) error {
 	if depth > maxDepth {
-		return &Error{Code: Malformed, Message: "the body is nested too deeply",
-			Fields: []FieldError{{Field: orBody(path), Message: fmt.Sprintf("more than %d levels of nesting", maxDepth)}}}
+		return FieldErrorf(Malformed, "the body is nested too deeply", orBody(path), "more than %d levels of nesting", maxDepth)
 	}
 	tok, err := dec.Token()
 	if err != nil {
 		return err
 	}
 	if tok == nil && schema != nil && schema.notNull {
-		return &Error{Code: Invalid, Message: "a value is null where it cannot be",
-			Fields: []FieldError{{Field: orBody(path), Message: "must not be null; leave it out instead"}}}
+		return FieldErrorf(Invalid, "a value is null where it cannot be", orBody(path), "must not be null; leave it out instead")
 	}
 	d, ok := tok.(json.Delim)
 	if !ok {
@@ -101,14 +98,12 @@ func walk(dec *json.Decoder, schema *keySchema, path string, depth int) error {
 			if schema != nil && schema.fields != nil {
 				c, known := schema.fields[key]
 				if !known {
-					return &Error{Code: Malformed, Message: "the body has an unknown field",
-						Fields: []FieldError{{Field: field, Message: "unknown field (names are snake_case and case-sensitive)"}}}
+					return FieldErrorf(Malformed, "the body has an unknown field", field, "unknown field (names are snake_case and case-sensitive)")
 				}
 				child = c
 			}
 			if seen[key] {
-				return &Error{Code: Malformed, Message: "the body repeats a field",
-					Fields: []FieldError{{Field: field, Message: "is given twice"}}}
+				return FieldErrorf(Malformed, "the body repeats a field", field, "is given twice")
 			}
 			seen[key] = true
 			if err := walk(dec, child, field, depth+1); err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 
 	"gorm.io/gorm"
@@ -17,9 +16,7 @@ import (
 // restoreNeedsAdmin is the row error of a record that would bring back a
 // deleted incident for a sender who may not restore.
 func restoreNeedsAdmin(id int64, externalID string) error {
-	return &models.Error{Code: models.Forbidden, Message: "restoring a deleted incident needs the admin role",
-		Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf(
-			"%q is held by incident %d, which is deleted; restoring it needs the admin role (POST /incidents/%d/restore)", externalID, id, id)}}}
+	return models.FieldErrorf(models.Forbidden, "restoring a deleted incident needs the admin role", "external_id", "%q is held by incident %d, which is deleted; restoring it needs the admin role (POST /incidents/%d/restore)", externalID, id, id)
 }
 
 // dryRun checks and counts what Import would do, inside one read
@@ -74,8 +71,7 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts models.Impor
 			if prev, dup := inFile[ext]; dup {
 				switch opts.OnConflict {
 				case models.OnConflictFail:
-					res.Fail(line, &models.Error{Code: models.Conflict, Message: "duplicate external_id",
-						Fields: []models.FieldError{{Field: "external_id", Message: fmt.Sprintf("%q is also on line %d of this file", ext, prev.line)}}})
+					res.Fail(line, models.FieldErrorf(models.Conflict, "duplicate external_id", "external_id", "%q is also on line %d of this file", ext, prev.line))
 				case models.OnConflictSkip:
 					res.Skipped++
 				default:

@@ -73,8 +73,7 @@ func (s *Store) CreateKey(ctx context.Context, name string, role models.Role) (s
 	err := s.w.WithContext(ctx).Create(&keyRow{Name: name, Role: string(role), Hash: hashKey(key),
 		CreatedAt: formatTime(s.now())}).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return "", &models.Error{Code: models.Conflict, Message: "a key has had this name already",
-			Fields: []models.FieldError{{Field: "name", Message: "names are never reused, so that the history's actors each name one key; choose another name"}}}
+		return "", models.FieldErrorf(models.Conflict, "a key has had this name already", "name", "names are never reused, so that the history's actors each name one key; choose another name")
 	}
 	return key, internal("create key", err)
 }

@@ -200,9 +200,7 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]m
 	out := []models.ReportRow{}
 	for rows.Next() {
 		if len(out) == MaxReportRows {
-			return nil, &models.Error{Code: models.Malformed, Message: "the report would be too long",
-				Fields: []models.FieldError{{Field: "group_by", Message: fmt.Sprintf(
-					"these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)}}}
+			return nil, models.FieldErrorf(models.Malformed, "the report would be too long", "group_by", "these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)
 		}
 		labels := make([]sql.NullString, len(dims))
 		dest := make([]any, 0, len(dims)+3)
@@ -315,9 +313,7 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 			}
 		}
 		if n := periods(*first, *last, interval); n > MaxPoints {
-			return &models.Error{Code: models.Malformed, Message: "the time series would be too long",
-				Fields: []models.FieldError{{Field: "interval", Message: fmt.Sprintf(
-					"%s to %s is %d periods of a %s; at most %d: narrow from and to, or take a longer interval", *first, *last, n, interval, MaxPoints)}}}
+			return models.FieldErrorf(models.Malformed, "the time series would be too long", "interval", "%s to %s is %d periods of a %s; at most %d: narrow from and to, or take a longer interval", *first, *last, n, interval, MaxPoints)
 		}
 		points = fill(byPeriod, *first, *last, interval)
 		return nil

@@ -3,12 +3,13 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"incidentdb/models"
 	"reflect"
 	"slices"
 	"strings"
 
 	"gorm.io/gorm"
+
+	"incidentdb/models"
 )
 
 // content is the part of an incident a client controls: what a revision
