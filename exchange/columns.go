@@ -67,41 +67,14 @@ var Columns = [NumColumns]Column{
 	CellVersion:               {"version", "#meta+version"},
 }
 
-// The cells of the long casualty format, in order.
-const (
-	casIncidentID = iota
-	casExternalID
-	casOccurredOn
-	casCountry
-	casRegion
-	casMission
-	casType
-	casLine
-	casGroup
-	casForce
-	casNationality
-	casKilled
-	casWounded
-	numCasualtyColumns
-)
-
 // CasualtyColumns is the long format of GET /casualties.csv: one row per
 // casualty line with its incident's context, which is what R and pandas
 // want for grouping.
-var CasualtyColumns = [numCasualtyColumns]Column{
-	casIncidentID:  {"incident_id", "#meta+id"},
-	casExternalID:  {"external_id", "#meta+external_id"},
-	casOccurredOn:  {"occurred_on", "#date+occurred"},
-	casCountry:     {"country", "#country+code"},
-	casRegion:      {"region", "#adm1+name"},
-	casMission:     {"mission", "#org+name"},
-	casType:        {"type", "#event+type"},
-	casLine:        {"line", "#meta+line"},
-	casGroup:       {"group", "#affected+group"},
-	casForce:       {"force", "#org+force"},
-	casNationality: {"nationality", "#country+code+nationality"},
-	casKilled:      {"killed", "#affected+killed"},
-	casWounded:     {"wounded", "#affected+injured"},
+var CasualtyColumns = []Column{
+	{"incident_id", "#meta+id"}, {"external_id", "#meta+external_id"}, {"occurred_on", "#date+occurred"},
+	{"country", "#country+code"}, {"region", "#adm1+name"}, {"mission", "#org+name"}, {"type", "#event+type"},
+	{"line", "#meta+line"}, {"group", "#affected+group"}, {"force", "#org+force"},
+	{"nationality", "#country+code+nationality"}, {"killed", "#affected+killed"}, {"wounded", "#affected+injured"},
 }
 
 // ListSeparator joins the items of a list cell.

@@ -238,20 +238,10 @@ func csvNeedsQuotes(field string) bool {
 // format of CasualtyColumns.
 func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 	for i, c := range inc.Casualties {
-		r := cw.rec
-		r[casIncidentID] = strconv.FormatInt(inc.ID, 10)
-		r[casExternalID] = text(inc.ExternalID)
-		r[casOccurredOn] = inc.OccurredOn
-		r[casCountry] = text(inc.Country)
-		r[casRegion] = text(inc.Region)
-		r[casMission] = text(inc.Mission)
-		r[casType] = string(inc.Type)
-		r[casLine] = strconv.Itoa(i + 1)
-		r[casGroup] = string(c.Group)
-		r[casForce] = text(c.Force)
-		r[casNationality] = text(c.Nationality)
-		r[casKilled] = strconv.Itoa(c.Killed)
-		r[casWounded] = strconv.Itoa(c.Wounded)
+		// In the order of CasualtyColumns.
+		cw.rec = append(cw.rec[:0], strconv.FormatInt(inc.ID, 10), text(inc.ExternalID), inc.OccurredOn,
+			text(inc.Country), text(inc.Region), text(inc.Mission), string(inc.Type), strconv.Itoa(i+1),
+			string(c.Group), text(c.Force), text(c.Nationality), strconv.Itoa(c.Killed), strconv.Itoa(c.Wounded))
 		if err := cw.write(); err != nil {
 			return err
 		}
@@ -261,7 +251,7 @@ func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 
 // NewCasualtyCSVWriter writes the header of the long casualty format.
 func NewCasualtyCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
-	return newCSV(w, opts, CasualtyColumns[:])
+	return newCSV(w, opts, CasualtyColumns)
 }
 
 // Flush writes out what is buffered; call it at the end, and between rows

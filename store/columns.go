@@ -87,6 +87,22 @@ func insertedColumn(c column) bool { return c.name != "id" && c.name != "deleted
 // copiedColumn is what COPY writes: the ids come reserved from the sequence.
 func copiedColumn(c column) bool { return c.name != "deleted_at" }
 
+// updatedColumn is what a replace writes: all but the identity and the
+// creation.
+func updatedColumn(c column) bool { return c.name != "id" && c.name != "created_at" }
+
+// updateIncidentSQL replaces a row at a version: the version is the
+// guard against a writer that changed it since it was read.
+var updateIncidentSQL = func() string {
+	var set []string
+	for _, c := range incidentTable {
+		if updatedColumn(c) {
+			set = append(set, c.name+" = ?")
+		}
+	}
+	return "UPDATE incidents SET " + strings.Join(set, ", ") + " WHERE id = ? AND version = ?"
+}()
+
 var (
 	// incidentColumns is what every read of incidents selects, in the
 	// order scanIncident scans.

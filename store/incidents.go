@@ -40,8 +40,11 @@ func externalIDTaken(tx *gorm.DB, id *string) error {
 		v = *id
 	}
 	msg := fmt.Sprintf("%q is taken", v)
-	var rows []incidentRow
-	if err := tx.Select("id", "deleted_at").Where("external_id = ?", v).Limit(1).Find(&rows).Error; err == nil && len(rows) == 1 {
+	var rows []struct {
+		ID      int64
+		Deleted *string
+	}
+	if err := tx.Raw("SELECT id, deleted_at AS deleted FROM incidents WHERE external_id = ? LIMIT 1", v).Scan(&rows).Error; err == nil && len(rows) == 1 {
 		msg = fmt.Sprintf("%q is held by incident %d", v, rows[0].ID)
 		if rows[0].Deleted != nil {
 			msg += ", which is deleted; restore it instead of creating it again"
@@ -135,15 +138,14 @@ func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, act
 	next.Version = cur.Version + 1
 	next.UpdatedAt = s.now()
 	row := toRow(&next)
-	res := w.g.Model(&incidentRow{}).Where("id = ? AND version = ?", cur.ID, cur.Version).
-		Select("*").Omit("id", "created_at").Updates(&row)
-	if res.Error != nil {
-		if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+	n, err := w.exec(updateIncidentSQL, append(row.values(updatedColumn), cur.ID, cur.Version)...)
+	if err != nil {
+		if isUniqueViolation(err) {
 			return models.Incident{}, externalIDTaken(w.g, next.ExternalID)
 		}
-		return models.Incident{}, res.Error
+		return models.Incident{}, err
 	}
-	if res.RowsAffected != 1 {
+	if n != 1 {
 		// Another writer changed it between our read and this write: only
 		// possible where writers run side by side (PostgreSQL).
 		return models.Incident{}, &models.Error{Code: models.Precondition, Current: cur.Version + 1,
@@ -187,9 +189,7 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 		next := cur
 		now := s.now()
 		next.DeletedAt, next.UpdatedAt, next.Version = &now, now, cur.Version+1
-		if err := w.g.Model(&incidentRow{}).Where("id = ?", id).Updates(map[string]any{
-			"deleted_at": formatTime(now), "updated_at": formatTime(now), "version": next.Version,
-		}).Error; err != nil {
+		if _, err := w.exec(markSQL, formatTime(now), formatTime(now), next.Version, id); err != nil {
 			return err
 		}
 		w.addTotals(&cur, -1)
@@ -197,6 +197,9 @@ func (s *Store) DeleteIncident(ctx context.Context, actor string, id int64, want
 	})
 	return internal("delete incident", err)
 }
+
+// markSQL deletes or restores a row.
+const markSQL = "UPDATE incidents SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?"
 
 // RestoreIncident brings back a deleted incident as the next version, with
 // a revision of its own. An incident that is not deleted is a Conflict.
@@ -216,9 +219,7 @@ func (s *Store) RestoreIncident(ctx context.Context, actor string, id int64, wan
 		out = cur
 		now := s.now()
 		out.DeletedAt, out.UpdatedAt, out.Version = nil, now, cur.Version+1
-		if err := w.g.Model(&incidentRow{}).Where("id = ?", id).Updates(map[string]any{
-			"deleted_at": nil, "updated_at": formatTime(now), "version": out.Version,
-		}).Error; err != nil {
+		if _, err := w.exec(markSQL, nil, formatTime(now), out.Version, id); err != nil {
 			return err
 		}
 		w.addTotals(&out, +1)

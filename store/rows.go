@@ -10,37 +10,36 @@ import (
 	"incidentdb/models/gazetteer"
 )
 
-// incidentRow is the incidents table as GORM sees it. It is kept apart from
-// models.Incident so that the folded keys and text timestamps never leak
-// into the API, and the API's shape never dictates the schema.
+// incidentRow is a row of the incidents table; incidentTable (columns.go)
+// says which column each field is. It is kept apart from models.Incident
+// so that the folded keys and text timestamps never leak into the API,
+// and the API's shape never dictates the schema.
 type incidentRow struct {
-	ID                    int64    `gorm:"column:id;primaryKey"`
-	ExternalID            *string  `gorm:"column:external_id"`
-	OccurredOn            string   `gorm:"column:occurred_on"`
-	DatePrecision         string   `gorm:"column:date_precision"`
-	Mission               *string  `gorm:"column:mission"`
-	MissionKey            *string  `gorm:"column:mission_key"`
-	Country               *string  `gorm:"column:country"`
-	Region                *string  `gorm:"column:region"`
-	RegionKey             *string  `gorm:"column:region_key"`
-	Locality              *string  `gorm:"column:locality"`
-	Latitude              *float64 `gorm:"column:latitude"`
-	Longitude             *float64 `gorm:"column:longitude"`
-	Type                  string   `gorm:"column:type"`
-	Summary               string   `gorm:"column:summary"`
-	Killed                int      `gorm:"column:killed"`
-	Wounded               int      `gorm:"column:wounded"`
-	Forces                string   `gorm:"column:forces"`
-	ContributingCountries string   `gorm:"column:contributing_countries"`
-	Casualties            string   `gorm:"column:casualties"`
-	Sources               string   `gorm:"column:sources"`
-	Created               string   `gorm:"column:created_at"`
-	Updated               string   `gorm:"column:updated_at"`
-	Deleted               *string  `gorm:"column:deleted_at"`
-	Version               int      `gorm:"column:version"`
+	ID                    int64
+	ExternalID            *string
+	OccurredOn            string
+	DatePrecision         string
+	Mission               *string
+	MissionKey            *string
+	Country               *string
+	Region                *string
+	RegionKey             *string
+	Locality              *string
+	Latitude              *float64
+	Longitude             *float64
+	Type                  string
+	Summary               string
+	Killed                int
+	Wounded               int
+	Forces                string
+	ContributingCountries string
+	Casualties            string
+	Sources               string
+	Created               string
+	Updated               string
+	Deleted               *string
+	Version               int
 }
-
-func (incidentRow) TableName() string { return "incidents" }
 
 // size is about what the row takes as JSON: its text, which is all but a
 // few hundred bytes of it.

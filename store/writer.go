@@ -91,6 +91,19 @@ func (w *writer) stmt(q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// exec runs q with args and returns how many rows it changed.
+func (w *writer) exec(q string, args ...any) (int64, error) {
+	st, err := w.stmt(q)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(w.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 func (w *writer) close() {
 	for _, st := range w.stmts {
 		st.Close()

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"incidentdb/exchange"
+	"incidentdb/models"
 )
 
 // rawSQL is the baseline: hand-written SQL on the same database, through
@@ -518,7 +521,7 @@ WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 		return 0, err
 	}
 	defer srcRows.Close()
-	src := &sourceCursor{rows: srcRows, list: make([]source, 0, 4)}
+	src := &sourceCursor{rows: srcRows, list: make([]models.Source, 0, 4)}
 
 	buf := bufio.NewWriterSize(out, 64<<10)
 	w := csv.NewWriter(buf)
@@ -528,7 +531,7 @@ WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 	var (
 		inc     [19]sql.NullString
 		cas     [5]sql.NullString
-		lines         = make([]casualty, 0, 8)
+		lines         = make([]models.Casualty, 0, 8)
 		rec           = make([]string, 21)
 		current int64 = -1
 		n       int64
@@ -582,7 +585,7 @@ WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 		if cas[0].Valid {
 			k, _ := strconv.Atoi(cas[3].String)
 			wd, _ := strconv.Atoi(cas[4].String)
-			lines = append(lines, casualty{Group: cas[0].String, Force: nullable(cas[1]), Nationality: nullable(cas[2]), Killed: k, Wounded: wd})
+			lines = append(lines, models.Casualty{Group: models.Group(cas[0].String), Force: nullable(cas[1]), Nationality: nullable(cas[2]), Killed: k, Wounded: wd})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -601,31 +604,15 @@ WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 // textCols are the CSV columns (external_id, mission, country, region,
 // locality, summary) that get the formula guard; numbers and codes never
 // start with one of its characters except a minus sign, which is data.
-var textCols = []int{1, 4, 5, 6, 7, 11}
-
-type casualty struct {
-	Group       string  `json:"group"`
-	Force       *string `json:"force"`
-	Nationality *string `json:"nationality"`
-	Killed      int     `json:"killed"`
-	Wounded     int     `json:"wounded"`
-}
-
-type source struct {
-	Title       string  `json:"title"`
-	Publisher   *string `json:"publisher"`
-	URL         *string `json:"url"`
-	PublishedOn *string `json:"published_on"`
-	Language    *string `json:"language"`
-}
+var textCols = []int{exchange.CellExternalID, exchange.CellMission, exchange.CellCountry, exchange.CellRegion, exchange.CellLocality, exchange.CellSummary}
 
 // sourceCursor walks the sources in incident order beside the incidents.
 type sourceCursor struct {
 	rows    *sql.Rows
-	pending *source
+	pending *models.Source
 	id      int64
 	done    bool
-	list    []source
+	list    []models.Source
 }
 
 func (s *sourceCursor) cell(id int64) (string, error) {
@@ -644,7 +631,7 @@ func (s *sourceCursor) cell(id int64) (string, error) {
 				return "", err
 			}
 			s.id, _ = strconv.ParseInt(v[0].String, 10, 64)
-			s.pending = &source{Title: v[1].String, Publisher: nullable(v[2]), URL: nullable(v[3]), PublishedOn: nullable(v[4]), Language: nullable(v[5])}
+			s.pending = &models.Source{Title: v[1].String, Publisher: nullable(v[2]), URL: nullable(v[3]), PublishedOn: nullable(v[4]), Language: nullable(v[5])}
 		}
 		if s.id > id {
 			break

@@ -155,17 +155,7 @@ BEGIN;
 FROM temp.staging ORDER BY rowid;
 `, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
 	b.WriteString(mark("rows"))
-	b.WriteString(`CREATE UNIQUE INDEX flat_external_id ON flat (external_id) WHERE external_id IS NOT NULL;
-CREATE INDEX flat_date    ON flat (occurred_on, id)          WHERE deleted_at IS NULL;
-CREATE INDEX flat_region  ON flat (region, occurred_on, id)  WHERE deleted_at IS NULL;
-CREATE INDEX flat_country ON flat (country, occurred_on, id) WHERE deleted_at IS NULL;
-CREATE INDEX flat_mission ON flat (mission, occurred_on, id) WHERE deleted_at IS NULL;
-CREATE INDEX flat_type    ON flat (type, occurred_on, id)    WHERE deleted_at IS NULL;
-CREATE INDEX flat_killed  ON flat (killed, id)               WHERE deleted_at IS NULL;
-CREATE INDEX flat_wounded ON flat (wounded, id)              WHERE deleted_at IS NULL;
-CREATE INDEX flat_updated ON flat (updated_at, id);
-COMMIT;
-`)
+	b.WriteString(flatIndexes)
 	b.WriteString(mark("indexes"))
 	b.WriteString("PRAGMA wal_checkpoint(TRUNCATE);\n")
 	return b.String()
@@ -191,3 +181,17 @@ FROM incidents WHERE deleted_at IS NULL GROUP BY 1;
 `)
 	return b.String()
 }
+
+// flatIndexes are the indexes of the flat size baseline, the same on both
+// engines: those of the incidents table, by plain names.
+const flatIndexes = `CREATE UNIQUE INDEX flat_external_id ON flat (external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX flat_date    ON flat (occurred_on, id)          WHERE deleted_at IS NULL;
+CREATE INDEX flat_region  ON flat (region, occurred_on, id)  WHERE deleted_at IS NULL;
+CREATE INDEX flat_country ON flat (country, occurred_on, id) WHERE deleted_at IS NULL;
+CREATE INDEX flat_mission ON flat (mission, occurred_on, id) WHERE deleted_at IS NULL;
+CREATE INDEX flat_type    ON flat (type, occurred_on, id)    WHERE deleted_at IS NULL;
+CREATE INDEX flat_killed  ON flat (killed, id)               WHERE deleted_at IS NULL;
+CREATE INDEX flat_wounded ON flat (wounded, id)              WHERE deleted_at IS NULL;
+CREATE INDEX flat_updated ON flat (updated_at, id);
+COMMIT;
+`

@@ -136,17 +136,7 @@ BEGIN;
 FROM staging ORDER BY rid;
 `, pgNow)
 	b.WriteString(pgMark("rows"))
-	b.WriteString(`CREATE UNIQUE INDEX flat_external_id ON flat (external_id) WHERE external_id IS NOT NULL;
-CREATE INDEX flat_date    ON flat (occurred_on, id)          WHERE deleted_at IS NULL;
-CREATE INDEX flat_region  ON flat (region, occurred_on, id)  WHERE deleted_at IS NULL;
-CREATE INDEX flat_country ON flat (country, occurred_on, id) WHERE deleted_at IS NULL;
-CREATE INDEX flat_mission ON flat (mission, occurred_on, id) WHERE deleted_at IS NULL;
-CREATE INDEX flat_type    ON flat (type, occurred_on, id)    WHERE deleted_at IS NULL;
-CREATE INDEX flat_killed  ON flat (killed, id)               WHERE deleted_at IS NULL;
-CREATE INDEX flat_wounded ON flat (wounded, id)              WHERE deleted_at IS NULL;
-CREATE INDEX flat_updated ON flat (updated_at, id);
-COMMIT;
-`)
+	b.WriteString(flatIndexes)
 	b.WriteString(pgMark("indexes"))
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"incidentdb/models"
+	"incidentdb/store"
 )
 
 func keysCommand() *cli.Command {
@@ -65,21 +66,9 @@ func keysCommand() *cli.Command {
 				Usage:     "end the live key called NAME at once",
 				ArgsUsage: "NAME",
 				Flags:     []cli.Flag{dbFlag()},
-				Action: func(ctx context.Context, cmd *cli.Command) error {
-					if cmd.Args().Len() != 1 {
-						return fmt.Errorf("keys revoke takes one NAME")
-					}
-					s, err := openExisting(ctx, cmd.String("db"))
-					if err != nil {
-						return err
-					}
-					defer s.Close()
-					if err := s.RevokeKey(ctx, cmd.Args().First()); err != nil {
-						return err
-					}
-					fmt.Fprintf(cmd.Root().ErrWriter, "revoked %q\n", cmd.Args().First())
-					return nil
-				},
+				Action: onOneArg("keys revoke takes one NAME", func(ctx context.Context, s *store.Store, name string) (string, error) {
+					return fmt.Sprintf("revoked %q", name), s.RevokeKey(ctx, name)
+				}),
 			},
 		},
 	}

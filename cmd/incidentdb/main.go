@@ -87,3 +87,25 @@ func openExisting(ctx context.Context, dsn string) (*store.Store, error) {
 	}
 	return store.Open(ctx, dsn)
 }
+
+// onOneArg is the action of a command that takes one argument and works on
+// an existing database: fn does the work and says what it did, which is
+// written to standard error.
+func onOneArg(usage string, fn func(ctx context.Context, s *store.Store, arg string) (string, error)) cli.ActionFunc {
+	return func(ctx context.Context, cmd *cli.Command) error {
+		if cmd.Args().Len() != 1 {
+			return errors.New(usage)
+		}
+		s, err := openExisting(ctx, cmd.String("db"))
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		done, err := fn(ctx, s, cmd.Args().First())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(cmd.Root().ErrWriter, done)
+		return nil
+	}
+}

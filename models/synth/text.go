@@ -1,6 +1,8 @@
 package synth
 
 import (
+	_ "embed"
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
@@ -38,60 +40,22 @@ func frDe(name string) string {
 // Templates: {m} is the mission, {n} the "near" phrase, {a} the "at" one.
 type templates struct{ en, fr []string }
 
-var mainTemplates = map[models.IncidentType]templates{
-	models.IED: {
-		en: []string{"A {m} convoy struck an improvised explosive device {n}.", "An IED detonated under a {m} logistics convoy {n}.", "Peacekeepers on patrol {n} hit a roadside bomb."},
-		fr: []string{"Un convoi de la {m} a heurté un engin explosif improvisé {n}.", "Un véhicule de la {m} a sauté sur une mine {n}.", "Explosion d'un EEI au passage d'une patrouille de la {m} {n}."},
-	},
-	models.ArmedAttack: {
-		en: []string{"Peacekeepers repelled an attack {n}.", "Armed men opened fire on a {m} position {n}.", "Unidentified gunmen attacked a {m} checkpoint {n}."},
-		fr: []string{"Des hommes armés ont ouvert le feu sur une position de la {m} {n}.", "Attaque armée contre un poste de la {m} {n}.", "Les casques bleus ont repoussé une attaque {n}."},
-	},
-	models.IndirectFire: {
-		en: []string{"Mortar rounds were fired at the {m} camp {a}.", "Rockets struck the {m} base {a}; some landed inside the perimeter."},
-		fr: []string{"Tirs indirects contre le camp de la {m} {a}.", "Des obus de mortier sont tombés sur la base de la {m} {a}."},
-	},
-	models.ComplexAttack: {
-		en: []string{"A complex attack, combining a vehicle-borne IED with small-arms fire, targeted the {m} camp {a}."},
-		fr: []string{"Attaque complexe, avec véhicule piégé et tirs d'armes légères, contre le camp de la {m} {a}."},
-	},
-	models.Ambush: {
-		en: []string{"A {m} patrol was ambushed {n}."},
-		fr: []string{"Une patrouille de la {m} est tombée dans une embuscade {n}."},
-	},
-	models.SuicideAttack: {
-		en: []string{"A suicide bomber drove an explosives-laden vehicle into the {m} camp {a}."},
-		fr: []string{"Un kamikaze a lancé un véhicule piégé contre le camp de la {m} {a}."},
-	},
-	models.Abduction: {
-		en: []string{"A {m} contractor was abducted {n}."},
-		fr: []string{"Enlèvement d'un sous-traitant de la {m} {n}."},
-	},
-	models.MaliciousAct: {
-		en: []string{"A hostile act against {m} personnel was reported {n}."},
-		fr: []string{"Acte malveillant signalé contre du personnel de la {m} {n}."},
-	},
-	models.Accident: {
-		en: []string{"A {m} vehicle overturned {n}."},
-		fr: []string{"Accident de la route impliquant un véhicule de la {m} {n}."},
-	},
-	models.Illness: {
-		en: []string{"A {m} peacekeeper died of illness {a}."},
-		fr: []string{"Un casque bleu de la {m} est décédé de maladie {a}."},
-	},
-	models.SelfInflicted: {
-		en: []string{"A {m} peacekeeper died of a self-inflicted wound {a}."},
-		fr: []string{"Décès d'un casque bleu de la {m} par blessure auto-infligée {a}."},
-	},
-	models.OtherType: {
-		en: []string{"An incident involving {m} personnel was reported {n}."},
-		fr: []string{"Incident impliquant du personnel de la {m} {n}."},
-	},
-	models.UnknownType: {
-		en: []string{"{m} reported an incident of unknown nature {n}."},
-		fr: []string{"La {m} signale un incident de nature inconnue {n}."},
-	},
-}
+// mainTemplates are the opening sentences of a summary by incident type,
+// in templates.json (synthetic text, written for this generator).
+var mainTemplates = func() map[models.IncidentType]templates {
+	var raw map[models.IncidentType]struct{ EN, FR []string }
+	if err := json.Unmarshal(templatesJSON, &raw); err != nil {
+		panic("synth: templates.json: " + err.Error())
+	}
+	out := make(map[models.IncidentType]templates, len(raw))
+	for k, v := range raw {
+		out[k] = templates{en: v.EN, fr: v.FR}
+	}
+	return out
+}()
+
+//go:embed templates.json
+var templatesJSON []byte
 
 // Quotes carry both ASCII and typographic quotation marks, which CSV and
 // full-text search must each survive.
