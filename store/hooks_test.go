@@ -15,3 +15,6 @@ func (s *Store) LimitPages(extra int) error {
 	}
 	return s.w.Exec("PRAGMA max_page_count = " + strconv.Itoa(n+extra)).Error
 }
+
+// IncidentColumns is the column table's list of the incidents columns.
+var IncidentColumns = allColumns

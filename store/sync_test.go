@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,4 +316,36 @@ func TestEveryVersionFromSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("without snapshots")
+}
+
+// The column table (columns.go) that every read, insert, update, copy and
+// export derives from is the incidents table as the migrations built it,
+// on each engine.
+func TestTheColumnTableIsTheSchema(t *testing.T) {
+	dsn := storetest.DSN(t)
+	openAt(t, dsn)
+	db := rawDB(t, dsn)
+	q := "SELECT name FROM pragma_table_info('incidents') ORDER BY cid"
+	if store.IsPostgres(dsn) {
+		q = "SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents' AND table_schema = current_schema() ORDER BY ordinal_position"
+	}
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	want := strings.Split(store.IncidentColumns, ", ")
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("the schema has %v, the column table %v", names, want)
+	}
 }
