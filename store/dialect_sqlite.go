@@ -143,11 +143,11 @@ func openSQLite(ctx context.Context, dsn string, cfg config) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
-	// Readers keep small page caches (2 MiB): there are several, an export
-	// streams the whole table through them, any write empties them (WAL),
-	// and the operating system caches the file for all of them anyway. At
-	// 8 MiB they were most of a busy server's resident memory.
-	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-2048"), gcfg())
+	// Page readers keep small page caches (1 MiB): there are many, any
+	// write empties them (WAL), and the operating system caches the file
+	// for all of them anyway. At 8 MiB they were most of a busy server's
+	// resident memory. Long reads, which stream a table, keep 2 MiB.
+	r, err := gorm.Open(sqlite.Open("file:"+file+"?"+common+"&_query_only=1&_cache_size=-1024"), gcfg())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", file, err)
