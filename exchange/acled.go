@@ -197,24 +197,18 @@ var acledNationalForces = []struct{ prefix, force string }{
 	{"military forces of mali", "FAMa"},
 }
 
-// acledGenericUN says when ACLED's generic actor "UN: United Nations" is
-// read as a peace operation: in Mali while MINUSMA served there (Security
-// Council resolution 2100 of 25 April 2013 to the end of its withdrawal on
-// 31 December 2023 under resolution 2690), when the mission was the UN's
-// presence across the country and the party to its conflict events.
-// Elsewhere, and in Mali outside those dates, the generic actor can be any
-// UN agency, so it is kept as it is rather than credited to a mission.
-var acledGenericUN = []struct{ country, mission, from, to string }{
-	{"ML", "MINUSMA", "2013-04-25", "2023-12-31"},
-}
+// acledVictims are the actor names of people acted upon, not forces:
+// ACLED names civilians, protesters and rioters as actors of the events
+// they suffer or take part in, with the country in brackets.
+var acledVictims = []string{"civilians", "protesters", "rioters"}
 
 // yearRange is the period ACLED appends to a state actor's name.
 var yearRange = regexp.MustCompile(`\s*\(\s*\d{4}\s*-\s*(\d{4})?\s*\)`)
 
-// acledActor is what an actor name stands for, apart from the event.
+// acledActor is what an actor name stands for: a force (empty for the
+// people acted upon), and the UN operation it is, if one.
 type acledActor struct {
 	force, mission string
-	generic        bool // the generic UN actor, read by acledGenericUN
 }
 
 // acledActors remembers actors already read: an export names the same
@@ -223,33 +217,33 @@ type acledActors map[string]acledActor
 
 // force cleans an actor name and says which UN operation it is, if any:
 // the year ranges are dropped; an actor naming a UN operation by its
-// acronym or full name is that acronym; the generic UN actor is the
-// mission acledGenericUN gives for the event's country and date; a
-// national army in acledNationalForces gets its short name.
-func (c acledActors) force(actor, country, date string) (force, mission string) {
+// acronym or full name is that acronym (in the spelling of Missions); the
+// generic "UN: United Nations" is the force "United Nations", which can be
+// any UN body, so no mission; civilians, protesters and rioters are no
+// force at all; a national army in acledNationalForces gets its short
+// name.
+func (c acledActors) force(actor string) (force, mission string) {
 	a, ok := c[actor]
 	if !ok {
 		a = readActor(actor)
 		c[actor] = a
-	}
-	if a.generic {
-		for _, g := range acledGenericUN {
-			if g.country == country && date >= g.from && (g.to == "" || date <= g.to) {
-				return g.mission, g.mission
-			}
-		}
 	}
 	return a.force, a.mission
 }
 
 func readActor(actor string) acledActor {
 	name := strings.Join(strings.Fields(yearRange.ReplaceAllString(actor, " ")), " ")
+	f := gazetteer.Fold(name)
+	for _, v := range acledVictims {
+		if f == v || strings.HasPrefix(f, v+" ") {
+			return acledActor{}
+		}
+	}
+	if f == "un: united nations" || f == "un united nations" || f == "united nations" {
+		return acledActor{force: "United Nations"}
+	}
 	if m, ok := missionIn(name); ok {
 		return acledActor{force: m, mission: m}
-	}
-	f := gazetteer.Fold(name)
-	if f == "un: united nations" || f == "united nations" {
-		return acledActor{force: name, generic: true}
 	}
 	for _, n := range acledNationalForces {
 		if strings.HasPrefix(f, n.prefix) {
@@ -460,8 +454,10 @@ func (ev *acledEvent) input(actors acledActors) models.IncidentInput {
 			notes = row.notes
 		}
 		for _, a := range row.actors {
-			f, m := actors.force(a, first.country, first.date)
-			forces = append(forces, f)
+			f, m := actors.force(a)
+			if f != "" {
+				forces = append(forces, f)
+			}
 			if mission == "" {
 				mission = m
 			}

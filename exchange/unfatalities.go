@@ -35,7 +35,8 @@ import (
 //   - type is type_of_incident by unIncidentTypes; any other value is
 //     "other" (the UN's categories are few and stable, and a new one is
 //     better imported as "other" than not at all), an empty one "unknown".
-//   - mission is mission_acronym, trimmed and upper-cased; forces are the
+//   - mission is mission_acronym, trimmed, in the spelling of Missions
+//     when it is one of them and as written otherwise; forces are the
 //     mission alone; country is MissionHost of the mission, left out for a
 //     mission that is not in Missions or has no single host; region is
 //     left out, because the dataset does not say where in the country.
@@ -141,6 +142,8 @@ var unPersonnelGroups = map[string]models.Group{
 	"formedpoliceunit":        models.Peacekeeper,
 	"unpolice":                models.Peacekeeper,
 	"civilian":                models.UNCivilian,
+	"international":           models.UNCivilian,
+	"local":                   models.UNCivilian,
 	"internationalcivilian":   models.UNCivilian,
 	"internationalstaff":      models.UNCivilian,
 	"localcivilian":           models.UNCivilian,
@@ -172,6 +175,11 @@ var placeholders = map[string]bool{
 	"notavailable": true, "notknown": true, "notspecified": true, "notapplicable": true,
 }
 
+// placeholder says a cell holds no nationality: the dataset's own
+// placeholders ("ZZ [Undetermined]" with empty codes) and those of the
+// tools that re-save it.
+func placeholder(v string) bool { return placeholders[letters(v)] || gazetteer.Placeholder(v) }
+
 // unNationality resolves a casualty's nationality: from isocode3 (ISO
 // alpha-3), else from casualty_nationality (a name, in the gazetteer's
 // loose matching, so that "Cote dIvoire " is CI), else from m49_code (the
@@ -182,7 +190,7 @@ var placeholders = map[string]bool{
 // lines.
 func unNationality(iso3, name, m49 string) (nat *string, key string) {
 	for _, v := range []string{iso3, name} {
-		if placeholders[letters(v)] {
+		if placeholder(v) {
 			continue
 		}
 		if code, ok := gazetteer.LookupCountry(v); ok {
@@ -193,7 +201,7 @@ func unNationality(iso3, name, m49 string) (nat *string, key string) {
 		return &code, code
 	}
 	for _, v := range []string{name, iso3} {
-		if !placeholders[letters(v)] {
+		if !placeholder(v) {
 			v = strings.Join(strings.Fields(v), " ")
 			return &v, "?" + gazetteer.Fold(v)
 		}
@@ -251,7 +259,12 @@ func parseUNRow(src *csvSource, rec []string, line int) unRow {
 		}
 		fe.Add("incident_date", "%q is not a date as 2017-11-24, 11/24/2017 or 24-Nov-2017", d)
 	}
-	row.mission = strings.ToUpper(get("mission_acronym"))
+	// A known operation as Missions spells it; any other as the file does
+	// (upper-casing made "OSESyria" OSESYRIA).
+	row.mission = get("mission_acronym")
+	if acronym, ok := CanonicalMission(row.mission); ok {
+		row.mission = acronym
+	}
 	if row.mission == "" {
 		fe.Add("mission_acronym", "is required: it is part of what makes an incident")
 	}

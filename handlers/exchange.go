@@ -22,6 +22,7 @@ import (
 
 // ExchangeStore is what exports and imports need.
 type ExchangeStore interface {
+	NameStore
 	Each(ctx context.Context, f models.Filter, fn func(*models.Incident) error) error
 	EachStored(ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error
 	Import(ctx context.Context, actor string, r exchange.Reader, opts models.ImportOptions) (models.ImportResult, error)
@@ -60,7 +61,7 @@ func (h *exchangeHandlers) exportParams(c *gin.Context, extra ...string) (models
 	}
 	if err == nil {
 		var f models.Filter
-		if f, err = models.ParseFilter(q, extra...); err == nil {
+		if f, err = parseFilter(c, h.db, q, extra...); err == nil {
 			opts := exchange.CSVOptions{}
 			if opts.HXL, err = boolParam(q.Get("hxl"), "hxl"); err == nil {
 				if opts.BOM, err = boolParam(q.Get("bom"), "bom"); err == nil {

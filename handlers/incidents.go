@@ -18,6 +18,7 @@ import (
 
 // IncidentStore is what the incident handlers need from the database.
 type IncidentStore interface {
+	NameStore
 	Now() time.Time
 	CreateIncident(ctx context.Context, actor string, inc models.Incident) (models.Incident, error)
 	GetIncident(ctx context.Context, id int64) (models.Incident, error)
@@ -208,7 +209,7 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	f, err := models.ParseFilter(q, models.ListParams...)
+	f, err := parseFilter(c, h.db, q, models.ListParams...)
 	if err != nil {
 		writeError(c, err)
 		return

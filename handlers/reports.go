@@ -19,6 +19,7 @@ import (
 
 // ReportStore is what the report and reference handlers need.
 type ReportStore interface {
+	NameStore
 	Generation(ctx context.Context) (int64, error)
 	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error)
 	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error)
@@ -136,7 +137,7 @@ func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Di
 	if err != nil {
 		return models.Filter{}, nil, err
 	}
-	f, err := models.ParseFilter(q, "group_by")
+	f, err := parseFilter(c, h.db, q, "group_by")
 	if err != nil {
 		return f, nil, err
 	}
@@ -183,7 +184,7 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	f, err := models.ParseFilter(q, "interval")
+	f, err := parseFilter(c, h.db, q, "interval")
 	if err != nil {
 		writeError(c, err)
 		return

@@ -9,12 +9,30 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"incidentdb/models"
 )
+
+// NameStore checks the names a filter gives against the data.
+type NameStore interface {
+	// CheckNames refuses a mission or force no incident names that is a
+	// typo of one that some incident names.
+	CheckNames(ctx context.Context, f models.Filter) error
+}
+
+// parseFilter reads the filter of a filtered endpoint (the parameters
+// extra allows besides) and checks its names against the data.
+func parseFilter(c *gin.Context, names NameStore, q url.Values, extra ...string) (models.Filter, error) {
+	f, err := models.ParseFilter(q, extra...)
+	if err == nil {
+		err = names.CheckNames(c.Request.Context(), f)
+	}
+	return f, err
+}
 
 // Store is everything the API needs from the database; *store.Store
 // satisfies it.

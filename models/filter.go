@@ -80,7 +80,7 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 			if code, ok := gazetteer.LookupCountry(c); ok {
 				f.Countries = appendNew(f.Countries, code)
 			} else {
-				fe.Add("country", "%q is not a known country", c)
+				fe.Add("country", "%s", gazetteer.UnknownCountry(c))
 			}
 		}
 		if len(f.Countries) == 1 {
@@ -141,8 +141,8 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		}
 		f.Groups = appendNew(f.Groups, gr)
 	}
-	f.From = dateParam(&fe, v, "from")
-	f.To = dateParam(&fe, v, "to")
+	f.From = dateParam(&fe, v, "from", false)
+	f.To = dateParam(&fe, v, "to", true)
 	if f.From != nil && f.To != nil && *f.From > *f.To {
 		fe.Add("from", "is after to (%s > %s)", *f.From, *f.To)
 	}
@@ -219,7 +219,7 @@ func countryList(fe *FieldErrors, v url.Values, name string) []string {
 		if code, ok := gazetteer.LookupCountry(c); ok {
 			out = appendNew(out, code)
 		} else {
-			fe.Add(name, "%q is not a known country", c)
+			fe.Add(name, "%s", gazetteer.UnknownCountry(c))
 		}
 	}
 	return out
@@ -241,20 +241,37 @@ func singleParam(fe *FieldErrors, v url.Values, name string) (string, bool) {
 	return strings.TrimSpace(vals[0]), true
 }
 
-func dateParam(fe *FieldErrors, v url.Values, name string) *string {
+// dateParam reads a day as YYYY-MM-DD, or a year (2019) or a month
+// (2019-03) as people type them: the first day of it for from, the last
+// for to (end).
+func dateParam(fe *FieldErrors, v url.Values, name string, end bool) *string {
 	s, ok := singleParam(fe, v, name)
 	if !ok {
 		return nil
 	}
-	if len(s) != len(DateLayout) {
-		fe.Add(name, "%q must be a date as YYYY-MM-DD", s)
+	var t time.Time
+	var err error
+	switch len(s) {
+	case len("2006"):
+		if t, err = time.Parse("2006", s); err == nil && end {
+			t = t.AddDate(1, 0, -1)
+		}
+	case len("2006-01"):
+		if t, err = time.Parse("2006-01", s); err == nil && end {
+			t = t.AddDate(0, 1, -1)
+		}
+	case len(DateLayout):
+		t, err = time.Parse(DateLayout, s)
+	default:
+		fe.Add(name, "%q must be a date as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY", s)
 		return nil
 	}
-	if _, err := time.Parse(DateLayout, s); err != nil {
-		fe.Add(name, "%q is not a real date (YYYY-MM-DD)", s)
+	if err != nil {
+		fe.Add(name, "%q is not a real date (YYYY-MM-DD, YYYY-MM or YYYY)", s)
 		return nil
 	}
-	return &s
+	d := t.Format(DateLayout)
+	return &d
 }
 
 func intParam(fe *FieldErrors, v url.Values, name string, min, max int) *int {

@@ -467,12 +467,13 @@ func hasControl(s string, allowLines bool) bool {
 
 func optCountry(fe *FieldErrors, field string, v *string) *string {
 	s := optText(fe, field, v, MaxShortRunes)
-	if s == nil {
+	if s == nil || gazetteer.Placeholder(*s) {
+		// "ZZ [Undetermined]" and the like say the country is not known.
 		return nil
 	}
 	code, ok := gazetteer.LookupCountry(*s)
 	if !ok {
-		fe.Add(field, "%q is not a known country: give an ISO 3166-1 code such as ML or a name such as Mali", *s)
+		fe.Add(field, "%s", gazetteer.UnknownCountry(*s))
 		return nil
 	}
 	return &code

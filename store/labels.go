@@ -2,7 +2,9 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -87,4 +89,40 @@ func shownName(label string) string {
 		return acronym
 	}
 	return label
+}
+
+// CheckNames refuses a filter naming a mission or force that no incident
+// has ever named but that is a typo of one that some incident has: an
+// empty answer would mislead ("mission=MINUSAM" finds nothing, MINUSMA a
+// great deal). The error names the closest known names.
+func (s *Store) CheckNames(ctx context.Context, f models.Filter) error {
+	var fe models.FieldErrors
+	for _, c := range []struct {
+		kind, field string
+		keys        []string
+	}{{labelMission, "mission", f.Missions}, {labelForce, "force", f.Forces}} {
+		if len(c.keys) == 0 {
+			continue
+		}
+		var known []string
+		if err := s.r.WithContext(ctx).Raw("SELECT key FROM name_labels WHERE kind = ? AND key IN ?", c.kind, c.keys).Scan(&known).Error; err != nil {
+			return internal("check names", err)
+		}
+		for _, k := range c.keys {
+			if slices.Contains(known, k) {
+				continue
+			}
+			var labels []string
+			if err := s.r.WithContext(ctx).Raw("SELECT label FROM name_labels WHERE kind = ?", c.kind).Scan(&labels).Error; err != nil {
+				return internal("check names", err)
+			}
+			for i := range labels {
+				labels[i] = shownName(labels[i])
+			}
+			if near := gazetteer.Closest(k, labels, 2, 3); len(near) > 0 {
+				fe.Add(c.field, "%q is not a %s of any incident; did you mean %s?", k, c.field, strings.Join(near, ", "))
+			}
+		}
+	}
+	return models.AsMalformed(fe.Err("the query is not valid"))
 }

@@ -491,3 +491,45 @@ func (b *distBuf) distance(a, c []rune) int {
 	}
 	return prev[n]
 }
+
+// Closest returns up to n of candidates within maxDist edits of input
+// (compared folded), closest first, the exact one excluded: the names to
+// suggest for a typo. Candidates whose length rules them out are never
+// scored.
+func Closest(input string, candidates []string, maxDist, n int) []string {
+	f := []rune(Fold(input))
+	if len(f) == 0 {
+		return nil
+	}
+	type scored struct {
+		name string
+		dist int
+	}
+	var buf distBuf
+	var hits []scored
+	for _, c := range candidates {
+		k := []rune(Fold(c))
+		if abs(len(k)-len(f)) > maxDist {
+			continue
+		}
+		if d := buf.distance(f, k); d > 0 && d <= maxDist {
+			hits = append(hits, scored{c, d})
+		}
+	}
+	slices.SortFunc(hits, func(a, b scored) int {
+		if a.dist != b.dist {
+			return a.dist - b.dist
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var out []string
+	for _, h := range hits {
+		if len(out) == n {
+			break
+		}
+		if !slices.Contains(out, h.name) {
+			out = append(out, h.name)
+		}
+	}
+	return out
+}
