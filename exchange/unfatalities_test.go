@@ -1,7 +1,9 @@
 package exchange_test
 
 import (
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,6 +248,10 @@ func TestUNFatalitiesTypesAndGroups(t *testing.T) {
 		{"National Staff", models.UNCivilian},
 		{"UN Volunteer", models.UNCivilian},
 		{"Civilian", models.UNCivilian},
+		// as the dataset writes local staff, with its trailing space
+		{"Local ", models.UNCivilian},
+		{"Local", models.UNCivilian},
+		{"International", models.UNCivilian},
 		{"Other", models.UnknownGroup},
 		{"", models.UnknownGroup},
 	}
@@ -272,6 +278,17 @@ func TestUNFatalitiesNationality(t *testing.T) {
 		{"", "", "999.0", "<nil>"},
 		{"Atlantis", "", "", "Atlantis"},
 		{"", "XYZ", "", "XYZ"},
+		// defunct states, as a file from 1948 on names them
+		{"Yugoslavia", "YUG", "", "YUCS"},
+		{"Yugoslavia ", "", "", "YUCS"},
+		{"USSR", "SUN", "", "SUHH"},
+		{"Czechoslovakia", "CSK", "", "CSHH"},
+		{"Serbia and Montenegro", "SCG", "", "CSXX"},
+		{"German Democratic Republic", "DDR", "", "DDDE"},
+		{"Zaire", "ZAR", "", "CD"},
+		// the dataset's own placeholder for an unknown nationality
+		{"ZZ [Undetermined]", "", "", "<nil>"},
+		{"Undetermined", "ZZ", "", "<nil>"},
 	}
 	for _, tt := range tests {
 		recs := readString(t, "un-fatalities", unCSV([8]string{"2017-11-24", "1", "MINUSMA", tt.name, "Military", "Accident", tt.m49, tt.iso3}))
@@ -332,4 +349,43 @@ func FuzzUNFatalitiesReader(f *testing.F) {
 	f.Add([]byte("Incident_Date,Mission_Acronym,Type_Of_Incident\n,,\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "un-fatalities", data) })
+}
+
+// A file going back decades names states that no longer exist, writes an
+// unknown nationality as "ZZ [Undetermined]" and local staff as "Local ":
+// every record of it is valid.
+func TestUNFatalitiesHistorical(t *testing.T) {
+	recs := readFixture(t, "un-fatalities", "un_fatalities_historical_synthetic.csv")
+	incs, _ := byExternalID(t, recs)
+	if len(incs) != len(recs) {
+		for _, r := range recs {
+			if r.Err != nil {
+				t.Errorf("line %d: %v", r.Line, r.Err)
+			} else if _, err := r.Input.Normalize(now); err != nil {
+				t.Errorf("line %d: %v", r.Line, err)
+			}
+		}
+		t.Fatalf("%d of %d records are valid", len(incs), len(recs))
+	}
+	for id, want := range map[string]string{
+		"un-fatalities-1992-09-08-UNPROFOR-malicious_act": "peacekeeper CSHH 1, peacekeeper SUHH 1",
+		"un-fatalities-1993-05-11-UNPROFOR-accident":      "un_civilian YUCS 1",
+		"un-fatalities-1961-09-17-ONUC-accident":          "peacekeeper <nil> 1",
+		"un-fatalities-2005-02-25-MONUC-malicious_act":    "peacekeeper BD 1, un_civilian <nil> 1",
+		"un-fatalities-2004-06-01-UNMIK-illness":          "un_civilian CSXX 1",
+	} {
+		inc, ok := incs[id]
+		if !ok {
+			t.Errorf("no incident %s", id)
+			continue
+		}
+		var got []string
+		for _, l := range linesOf(inc) {
+			got = append(got, fmt.Sprintf("%s %s %d", l.Group, l.Nationality, l.Killed))
+		}
+		slices.Sort(got)
+		if strings.Join(got, ", ") != want {
+			t.Errorf("%s: %s, want %s", id, strings.Join(got, ", "), want)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func budgetContext(remote string) (*gin.Context, *httptest.ResponseRecorder) {
+	gin.SetMode(gin.ReleaseMode)
 	w := httptest.NewRecorder()
 	c, _ := gin.CreateTestContext(w)
 	c.Request = httptest.NewRequest(http.MethodGet, "/api/v1/incidents", nil)

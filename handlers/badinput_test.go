@@ -43,7 +43,7 @@ func TestBadInputIsRejectedNamingTheFieldAndChangesNothing(t *testing.T) {
 		{"missing type", "POST", "", strings.Replace(valid, `"type":"armed_attack",`, "", 1), 422, "type"},
 		{"unknown group", "POST", "", strings.Replace(valid, "peacekeeper", "soldier", 1), 422, "casualties[0].group"},
 		{"unknown country", "POST", "", strings.Replace(valid, `"country":"ML"`, `"country":"Atlantis"`, 1), 422, "country"},
-		{"unknown nationality", "POST", "", strings.Replace(valid, `"NE"`, `"XX"`, 1), 422, "casualties[0].nationality"},
+		{"unknown nationality", "POST", "", strings.Replace(valid, `"NE"`, `"QQ"`, 1), 422, "casualties[0].nationality"},
 		{"totals below breakdown", "POST", "", strings.Replace(valid, `"killed":1,"wounded":2`, `"killed":0,"wounded":2`, 1), 422, "killed"},
 		{"latitude without longitude", "POST", "", with("latitude", "15.9"), 422, "longitude"},
 		{"longitude without latitude", "POST", "", with("longitude", "2.4"), 422, "latitude"},

@@ -155,7 +155,7 @@ func TestReferenceLists(t *testing.T) {
 		t.Errorf("forces = %s", res.body)
 	}
 	res = a.do(t, "GET", "/api/v1/countries", "", nil)
-	if !strings.Contains(string(res.body), `"code":"ML","name":"Mali","incidents":2`) || !strings.Contains(string(res.body), `"code":"NE"`) {
+	if !strings.Contains(string(res.body), `"code":"ML","name":"Mali","former":false,"incidents":2`) || !strings.Contains(string(res.body), `"code":"NE"`) {
 		t.Errorf("countries = %s", res.body)
 	}
 }

@@ -61,6 +61,7 @@ type NameCount struct {
 type CountryCount struct {
 	Code         *string `json:"code"`
 	Name         *string `json:"name"`
+	Former       bool    `json:"former"`
 	Incidents    int64   `json:"incidents"`
 	Contributing int64   `json:"contributing"`
 }

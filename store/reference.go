@@ -124,7 +124,7 @@ func (s *Store) CountryCounts(ctx context.Context) ([]models.CountryCount, error
 		if code != "" {
 			code := code
 			name := gazetteer.CountryName(code)
-			c.Code, c.Name = &code, &name
+			c.Code, c.Name, c.Former = &code, &name, gazetteer.IsFormer(code)
 		}
 		byCode[code] = c
 		order = append(order, code)

@@ -62,6 +62,10 @@ func mustLoadCountries(data string) *countryIndex {
 	if err := idx.loadDemonyms(demonymsCSV); err != nil {
 		panic("gazetteer: demonyms.csv: " + err.Error())
 	}
+	slices.SortFunc(idx.list, func(a, b Country) int { return strings.Compare(a.Code, b.Code) })
+	for i, c := range idx.list {
+		idx.byCode[c.Code] = i
+	}
 	return idx
 }
 
@@ -198,6 +202,115 @@ var placeholders = func() map[string]bool {
 	}
 	return out
 }()
+
+func loadCountries(data string) (*countryIndex, error) {
+	idx := &countryIndex{byCode: map[string]int{}, keys: map[string]string{}}
+	for _, c := range countries.All() {
+		a2, a3 := c.Alpha2(), c.Alpha3()
+		if len(a2) != 2 || withdrawn[a2] {
+			continue
+		}
+		if _, dup := idx.byCode[a2]; dup {
+			continue
+		}
+		idx.byCode[a2] = len(idx.list)
+		idx.list = append(idx.list, Country{Code: a2, Alpha3: a3, Name: c.String()})
+	}
+
+	r := csv.NewReader(strings.NewReader(data))
+	r.Comment = '#'
+	r.FieldsPerRecord = len(countryHeader)
+	header, err := r.Read()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(header, countryHeader) {
+		return nil, fmt.Errorf("header %q, want %q", header, countryHeader)
+	}
+	type alias struct{ code, value string }
+	var aliases []alias
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := r.FieldPos(0)
+		code, kind, value := row[0], row[1], strings.TrimSpace(row[2])
+		i, ok := idx.byCode[code]
+		if !ok {
+			return nil, fmt.Errorf("line %d: unknown country %q", line, code)
+		}
+		if value == "" || strings.TrimSpace(row[3]) == "" {
+			return nil, fmt.Errorf("line %d: empty value or source", line)
+		}
+		switch kind {
+		case "name":
+			// the library spelling stays findable: it is what older
+			// records were written with
+			aliases = append(aliases, alias{code, idx.list[i].Name})
+			idx.list[i].Name = value
+		case "alias":
+			aliases = append(aliases, alias{code, value})
+		default:
+			return nil, fmt.Errorf("line %d: unknown kind %q", line, kind)
+		}
+	}
+	slices.SortFunc(idx.list, func(a, b Country) int { return strings.Compare(a.Code, b.Code) })
+	for i, c := range idx.list {
+		idx.byCode[c.Code] = i
+		idx.addKey(c.Code, c.Code)
+		idx.addKey(c.Alpha3, c.Code)
+		idx.addKey(c.Name, c.Code)
+	}
+	for _, a := range aliases {
+		idx.addKey(a.value, a.code)
+	}
+	return idx, nil
+}
+
+func (idx *countryIndex) addKey(s, code string) {
+	k := countryKey(s)
+	if k == "" {
+		return
+	}
+	if prev, ok := idx.keys[k]; ok && prev != code {
+		idx.keys[k] = ""
+		return
+	}
+	idx.keys[k] = code
+}
+
+// countryKey reduces a country name to its letters and digits, without a
+// leading or trailing "the", so that "The Gambia", "Gambia, The",
+// "Côte-d'Ivoire" and "COTE DIVOIRE" each meet their entry.
+func countryKey(s string) string {
+	f := Fold(s)
+	f = strings.TrimPrefix(f, "the ")
+	if t, ok := strings.CutSuffix(f, " the"); ok && t != "" {
+		f = strings.TrimRight(t, ", ")
+	}
+	return compact(f)
+}
+
+// LookupCountry resolves an ISO 3166-1 alpha-2 or alpha-3 code or an English
+// (or common French) name, official or short, in any case or accents, to
+// alpha-2: "Niger" gives "NE", "Ivory Coast" and "Cote dIvoire" give "CI",
+// "DRC" gives "CD", "Kosovo" gives "XK".
+func LookupCountry(input string) (string, bool) {
+	if len(input) == 2 {
+		if _, ok := countryData.byCode[input]; ok {
+			return input, true
+		}
+	}
+	code, ok := countryData.keys[countryKey(input)]
+	if !ok || code == "" {
+		return "", false
+	}
+	return code, true
+}
 
 // IsFormer reports whether code is a former country (ISO 3166-3).
 func IsFormer(code string) bool {
