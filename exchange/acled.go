@@ -436,7 +436,9 @@ func (ev *acledEvent) input(actors acledActors) models.IncidentInput {
 		DatePrecision: ptr(string(first.precision)),
 		Country:       nonEmpty(first.country),
 		Type:          ptr(string(first.typ)),
-		Killed:        ptr(first.fatalities),
+		Killed:        models.Known(first.fatalities),
+		// ACLED counts fatalities only: its wounded are not known, never 0.
+		Wounded: models.Unknown(),
 	}
 	var mission, notes string
 	var forces, sources []string

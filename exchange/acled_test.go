@@ -143,10 +143,11 @@ func TestACLEDDyadic(t *testing.T) {
 			if !ok {
 				t.Fatalf("no valid incident %s", tt.id)
 			}
-			got := []any{lines[tt.id], inc.OccurredOn, inc.DatePrecision, inc.Type, str(inc.Country), str(inc.Region), str(inc.Mission), inc.Killed, inc.Wounded, len(inc.Sources)}
-			want := []any{tt.line, tt.date, tt.precision, tt.typ, tt.country, tt.region, tt.mission, tt.killed, 0, tt.sources}
+			got := []any{lines[tt.id], inc.OccurredOn, inc.DatePrecision, inc.Type, str(inc.Country), str(inc.Region), str(inc.Mission), models.Value0(inc.Killed), inc.Wounded == nil, len(inc.Sources)}
+			// ACLED counts no wounded: they are unknown, not 0.
+			want := []any{tt.line, tt.date, tt.precision, tt.typ, tt.country, tt.region, tt.mission, tt.killed, true, tt.sources}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("line, date, precision, type, country, region, mission, killed, wounded, sources (-want +got):\n%s", diff)
+				t.Errorf("line, date, precision, type, country, region, mission, killed, wounded unknown, sources (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.forces, inc.Forces); diff != "" {
 				t.Errorf("forces (-want +got):\n%s", diff)
@@ -228,7 +229,7 @@ func TestACLEDMonadic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Killed != 3 {
+	if models.Value0(inc.Killed) != 3 {
 		t.Errorf("killed = %d; the event's 3 fatalities are on both of its rows and count once", inc.Killed)
 	}
 	if diff := cmp.Diff([]string{"MINUSMA", "Military Forces of Chad", "JNIM: Group for Support of Islam and Muslims"}, inc.Forces); diff != "" {
@@ -461,8 +462,8 @@ func TestACLEDGoodValues(t *testing.T) {
 	if rec.Err != nil {
 		t.Fatal(rec.Err)
 	}
-	if *rec.Input.Killed != 3 || str(rec.Input.DatePrecision) != "week" || str(rec.Input.Country) != "ML" {
-		t.Errorf("killed %d, precision %s, country %s", *rec.Input.Killed, str(rec.Input.DatePrecision), str(rec.Input.Country))
+	if *rec.Input.Killed.Value != 3 || str(rec.Input.DatePrecision) != "week" || str(rec.Input.Country) != "ML" {
+		t.Errorf("killed %d, precision %s, country %s", *rec.Input.Killed.Value, str(rec.Input.DatePrecision), str(rec.Input.Country))
 	}
 }
 
@@ -519,7 +520,7 @@ func TestACLEDHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Killed != 2 || inc.Type != models.ArmedAttack || !cmp.Equal(inc.Forces, []string{"FAMa"}) {
+	if models.Value0(inc.Killed) != 2 || inc.Type != models.ArmedAttack || !cmp.Equal(inc.Forces, []string{"FAMa"}) {
 		t.Errorf("%+v", inc)
 	}
 	// a header alone is a file of no incidents

@@ -33,6 +33,8 @@ const (
 	CellContributingCountries
 	CellCasualties
 	CellSources
+	CellDataset
+	CellOrigin
 	CellCreatedAt
 	CellUpdatedAt
 	CellVersion
@@ -41,8 +43,9 @@ const (
 )
 
 // Columns is our incident CSV, by cell. The server-owned columns (id,
-// created_at, updated_at, version) are written for reference and ignored
-// on import, where the receiving database assigns its own.
+// origin, created_at, updated_at, version) are written for reference and
+// ignored on import, where the receiving database assigns its own. An
+// empty killed or wounded cell is a figure not known.
 var Columns = [NumColumns]Column{
 	CellID:                    {"id", "#meta+id"},
 	CellExternalID:            {"external_id", "#meta+external_id"},
@@ -62,6 +65,8 @@ var Columns = [NumColumns]Column{
 	CellContributingCountries: {"contributing_countries", "#country+code+contributing+list"},
 	CellCasualties:            {"casualties", "#affected+breakdown+json"},
 	CellSources:               {"sources", "#meta+source+json"},
+	CellDataset:               {"dataset", "#meta+dataset"},
+	CellOrigin:                {"origin", "#meta+origin"},
 	CellCreatedAt:             {"created_at", "#date+created"},
 	CellUpdatedAt:             {"updated_at", "#date+updated"},
 	CellVersion:               {"version", "#meta+version"},
@@ -75,6 +80,7 @@ var CasualtyColumns = []Column{
 	{"country", "#country+code"}, {"region", "#adm1+name"}, {"mission", "#org+name"}, {"type", "#event+type"},
 	{"line", "#meta+line"}, {"group", "#affected+group"}, {"force", "#org+force"},
 	{"nationality", "#country+code+nationality"}, {"killed", "#affected+killed"}, {"wounded", "#affected+injured"},
+	{"dataset", "#meta+dataset"}, {"origin", "#meta+origin"},
 }
 
 // ListSeparator joins the items of a list cell.

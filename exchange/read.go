@@ -51,6 +51,26 @@ func NewReader(format string, r io.Reader) (Reader, error) {
 	return nil, fmt.Errorf("unknown format %q; one of %s", format, strings.Join(Formats, ", "))
 }
 
+// Provenance is what an import of a file of format records on its
+// incidents: the format as their origin, and the dataset label given
+// (lower-cased), or else the format's own for the datasets it is the
+// format of. A bad label is an error naming param.
+func Provenance(format, dataset, param string) (models.Origin, *string, error) {
+	d := strings.ToLower(strings.TrimSpace(dataset))
+	if d == "" {
+		switch format {
+		case "acled", "un-fatalities":
+			d = format
+		default:
+			return models.Origin(format), nil, nil
+		}
+	}
+	if !models.ValidDataset(d) {
+		return "", nil, models.Malformedf(param, "%q is not a dataset label: 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit", dataset)
+	}
+	return models.Origin(format), &d, nil
+}
+
 // fileError is an error with the whole file, named as a field for the
 // problem response.
 func fileError(format string, args ...any) error {
@@ -248,8 +268,9 @@ func (cr *CSVReader) parse(rec []string) (models.IncidentInput, error) {
 	in.Summary = str("summary")
 	in.Latitude = floatCell(&fe, "latitude", str("latitude"))
 	in.Longitude = floatCell(&fe, "longitude", str("longitude"))
-	in.Killed = intCell(&fe, "killed", str("killed"))
-	in.Wounded = intCell(&fe, "wounded", str("wounded"))
+	in.Dataset = str("dataset")
+	in.Killed = figureCell(&fe, cr.src, rec, "killed")
+	in.Wounded = figureCell(&fe, cr.src, rec, "wounded")
 	if v, ok := cr.src.get(rec, "forces"); ok {
 		in.Forces = splitList(v)
 	}
@@ -278,6 +299,23 @@ func splitList(cell string) []string {
 		out = append(out, models.UnguardCell(strings.TrimSpace(it)))
 	}
 	return out
+}
+
+// figureCell reads a count: a file without the column leaves it out (the
+// server derives it), an empty cell is a figure not known.
+func figureCell(fe *models.FieldErrors, src *csvSource, rec []string, name string) models.Figure {
+	v, ok := src.get(rec, name)
+	if !ok {
+		return models.Figure{}
+	}
+	if strings.TrimSpace(v) == "" {
+		return models.Unknown()
+	}
+	n := intCell(fe, name, &v)
+	if n == nil {
+		return models.Figure{} // the error is recorded
+	}
+	return models.Known(*n)
 }
 
 func intCell(fe *models.FieldErrors, field string, v *string) *int {

@@ -9,9 +9,19 @@ import (
 	"incidentdb/models"
 )
 
+// CountNames are the columns of the counts of a report row, in the order
+// of CountCells.
+var CountNames = []string{"incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"}
+
+// CountCells are the counts as cells.
+func CountCells(c models.Counts) []string {
+	return []string{strconv.FormatInt(c.Incidents, 10), strconv.FormatInt(c.Killed, 10), strconv.FormatInt(c.Wounded, 10),
+		strconv.FormatInt(c.KilledUnknown, 10), strconv.FormatInt(c.WoundedUnknown, 10)}
+}
+
 // ReportHeader is the CSV header of the report: the dimensions, then the counts.
 func ReportHeader(rep models.Report) []string {
-	return append(models.Names(rep.GroupBy), "incidents", "killed", "wounded")
+	return append(models.Names(rep.GroupBy), CountNames...)
 }
 
 // ReportRecords renders each row as text cells, unknown values as "", in Header
@@ -19,7 +29,7 @@ func ReportHeader(rep models.Report) []string {
 func ReportRecords(rep models.Report) [][]string {
 	out := make([][]string, 0, len(rep.Rows))
 	for _, r := range rep.Rows {
-		rec := make([]string, 0, len(rep.GroupBy)+3)
+		rec := make([]string, 0, len(rep.GroupBy)+len(CountNames))
 		for _, v := range r.Values {
 			switch x := v.(type) {
 			case nil:
@@ -30,7 +40,7 @@ func ReportRecords(rep models.Report) [][]string {
 				rec = append(rec, fmt.Sprint(x))
 			}
 		}
-		rec = append(rec, strconv.FormatInt(r.Incidents, 10), strconv.FormatInt(r.Killed, 10), strconv.FormatInt(r.Wounded, 10))
+		rec = append(rec, CountCells(r.Counts)...)
 		out = append(out, rec)
 	}
 	return out

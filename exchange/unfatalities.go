@@ -348,10 +348,11 @@ func (inc *unIncident) input() models.IncidentInput {
 		DatePrecision: ptr(string(models.PrecisionDay)),
 		Mission:       ptr(mission),
 		Type:          ptr(string(inc.typ)),
-		Killed:        ptr(inc.persons),
-		Wounded:       ptr(0),
-		Forces:        []string{mission},
-		Summary:       ptr(inc.summary()),
+		Killed:        models.Known(inc.persons),
+		// The dataset counts deaths only: its wounded are not known.
+		Wounded: models.Unknown(),
+		Forces:  []string{mission},
+		Summary: ptr(inc.summary()),
 		Sources: []models.SourceInput{{
 			Title:     ptr("UN Peacekeeping fatalities dataset"),
 			Publisher: ptr("United Nations"),
@@ -365,7 +366,8 @@ func (inc *unIncident) input() models.IncidentInput {
 			Group:       ptr(string(l.group)),
 			Force:       ptr(mission),
 			Nationality: l.nat,
-			Killed:      ptr(l.killed),
+			Killed:      models.Known(l.killed),
+			Wounded:     models.Unknown(),
 		})
 	}
 	return in

@@ -23,9 +23,9 @@ type line struct {
 func linesOf(inc models.Incident) []line {
 	var out []line
 	for _, c := range inc.Casualties {
-		out = append(out, line{c.Group, str(c.Nationality), c.Killed})
-		if c.Wounded != 0 || str(c.Force) != str(inc.Mission) {
-			out = append(out, line{"unexpected wounded or force", str(c.Force), c.Wounded})
+		out = append(out, line{c.Group, str(c.Nationality), models.Value0(c.Killed)})
+		if c.Wounded != nil || str(c.Force) != str(inc.Mission) {
+			out = append(out, line{"unexpected wounded or force", str(c.Force), models.Value0(c.Wounded)})
 		}
 	}
 	return out
@@ -83,10 +83,11 @@ func TestUNFatalities(t *testing.T) {
 			if !ok {
 				t.Fatalf("no valid incident %s", tt.id)
 			}
-			got := []any{lines[tt.id], inc.OccurredOn, inc.DatePrecision, inc.Type, str(inc.Mission), str(inc.Country), str(inc.Region), inc.Killed, inc.Wounded, inc.Summary}
-			want := []any{tt.line, tt.date, models.PrecisionDay, tt.typ, tt.mission, tt.country, "<nil>", tt.killed, 0, tt.summary}
+			got := []any{lines[tt.id], inc.OccurredOn, inc.DatePrecision, inc.Type, str(inc.Mission), str(inc.Country), str(inc.Region), models.Value0(inc.Killed), inc.Wounded == nil, inc.Summary}
+			// The dataset counts deaths: the wounded are unknown, not 0.
+			want := []any{tt.line, tt.date, models.PrecisionDay, tt.typ, tt.mission, tt.country, "<nil>", tt.killed, true, tt.summary}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("line, date, precision, type, mission, country, region, killed, wounded, summary (-want +got):\n%s", diff)
+				t.Errorf("line, date, precision, type, mission, country, region, killed, wounded unknown, summary (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.lines, linesOf(inc)); diff != "" {
 				t.Errorf("casualties (-want +got):\n%s", diff)
@@ -313,10 +314,10 @@ func TestUNFatalitiesPersons(t *testing.T) {
 	if len(recs) != 2 {
 		t.Fatalf("%d records", len(recs))
 	}
-	if k := *recs[0].Input.Killed; k != 3 {
+	if k := *recs[0].Input.Killed.Value; k != 3 {
 		t.Errorf("24 November: killed %d, want 3", k)
 	}
-	if k := *recs[1].Input.Killed; k != 1 || recs[1].Line != 3 {
+	if k := *recs[1].Input.Killed.Value; k != 1 || recs[1].Line != 3 {
 		t.Errorf("25 November: killed %d at line %d, want 1 at line 3", k, recs[1].Line)
 	}
 }

@@ -155,12 +155,14 @@ func (cw *CSVWriter) fill(inc *models.Incident) error {
 	r[CellLongitude] = float(inc.Longitude)
 	r[CellType] = string(inc.Type)
 	r[CellSummary] = models.GuardCell(inc.Summary)
-	r[CellKilled] = strconv.Itoa(inc.Killed)
-	r[CellWounded] = strconv.Itoa(inc.Wounded)
+	r[CellKilled] = figure(inc.Killed)
+	r[CellWounded] = figure(inc.Wounded)
 	r[CellForces] = list(inc.Forces)
 	r[CellContributingCountries] = list(inc.ContributingCountries)
 	r[CellCasualties] = jsonCell(inc.Casualties)
 	r[CellSources] = jsonCell(inc.Sources)
+	r[CellDataset] = text(inc.Dataset)
+	r[CellOrigin] = string(inc.Origin)
 	r[CellCreatedAt] = models.FormatTime(inc.CreatedAt)
 	r[CellUpdatedAt] = models.FormatTime(inc.UpdatedAt)
 	r[CellVersion] = strconv.Itoa(inc.Version)
@@ -235,18 +237,28 @@ func csvNeedsQuotes(field string) bool {
 }
 
 // WriteCasualties writes one row per casualty line of inc, in the long
-// format of CasualtyColumns.
+// format of CasualtyColumns, and then the part of its figures no line
+// holds (when it holds anyone, or is not known) as a row with no line
+// number and no group: the killed column of the file adds up to the
+// incidents' totals.
 func (cw *CSVWriter) WriteCasualties(inc *models.Incident) error {
 	for i, c := range inc.Casualties {
-		// In the order of CasualtyColumns.
-		cw.rec = append(cw.rec[:0], strconv.FormatInt(inc.ID, 10), text(inc.ExternalID), inc.OccurredOn,
-			text(inc.Country), text(inc.Region), text(inc.Mission), string(inc.Type), strconv.Itoa(i+1),
-			string(c.Group), text(c.Force), text(c.Nationality), strconv.Itoa(c.Killed), strconv.Itoa(c.Wounded))
-		if err := cw.write(); err != nil {
+		if err := cw.writeCasualty(inc, strconv.Itoa(i+1), string(c.Group), text(c.Force), text(c.Nationality), c.Killed, c.Wounded); err != nil {
 			return err
 		}
 	}
+	if k, w, ok := inc.Unattributed(); ok && (k == nil || w == nil || *k > 0 || *w > 0) {
+		return cw.writeCasualty(inc, "", "", "", "", k, w)
+	}
 	return nil
+}
+
+func (cw *CSVWriter) writeCasualty(inc *models.Incident, line, group, force, nationality string, killed, wounded *int) error {
+	// In the order of CasualtyColumns.
+	cw.rec = append(cw.rec[:0], strconv.FormatInt(inc.ID, 10), text(inc.ExternalID), inc.OccurredOn,
+		text(inc.Country), text(inc.Region), text(inc.Mission), string(inc.Type), line,
+		group, force, nationality, figure(killed), figure(wounded), text(inc.Dataset), string(inc.Origin))
+	return cw.write()
 }
 
 // NewCasualtyCSVWriter writes the header of the long casualty format.
@@ -265,6 +277,14 @@ func text(s *string) string {
 		return ""
 	}
 	return models.GuardCell(*s)
+}
+
+// figure is a count's cell: empty when it is not known.
+func figure(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
 }
 
 func float(f *float64) string {

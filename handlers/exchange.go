@@ -264,14 +264,19 @@ func importFormat(c *gin.Context, given string) (string, error) {
 func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	q, err := queryValues(c)
 	if err == nil {
-		err = onlyParams(c, "format", "on_conflict", "dry_run")
+		err = onlyParams(c, "format", "on_conflict", "dry_run", "dataset")
 	}
 	if err == nil {
-		err = singleParams(q, "format", "on_conflict", "dry_run")
+		err = singleParams(q, "format", "on_conflict", "dry_run", "dataset")
 	}
 	var format string
 	if err == nil {
 		format, err = importFormat(c, q.Get("format"))
+	}
+	var origin models.Origin
+	var dataset *string
+	if err == nil {
+		origin, dataset, err = exchange.Provenance(format, q.Get("dataset"), "dataset")
 	}
 	var dry bool
 	if err == nil {
@@ -315,7 +320,7 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	if err == nil {
 		var res models.ImportResult
 		res, err = h.db.Import(c.Request.Context(), actor(c), r, models.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
-			Restore: roleOf(c).Allows(models.RoleAdmin)})
+			Restore: roleOf(c).Allows(models.RoleAdmin), Origin: origin, Dataset: dataset})
 		if err == nil {
 			if !res.DryRun {
 				h.rows.WithLabelValues("import", format).Add(float64(res.Created + res.Updated))

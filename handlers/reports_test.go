@@ -54,7 +54,7 @@ func TestSeedReportsOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(recs) != "[[region year incidents killed wounded] [Ménaka 2017 1 4 18] [Mopti 2017 1 1 3]]" {
+	if fmt.Sprint(recs) != "[[region year incidents killed wounded killed_unknown wounded_unknown] [Ménaka 2017 1 4 18 0 0] [Mopti 2017 1 1 3 0 0]]" {
 		t.Errorf("csv = %v", recs)
 	}
 
@@ -62,7 +62,7 @@ func TestSeedReportsOverHTTP(t *testing.T) {
 	res = a.do(t, "GET", "/api/v1/reports/casualties?group_by=force", "", nil)
 	rep = reportBody{}
 	res.json(t, &rep)
-	if fmt.Sprint(rep.Rows) != "[map[force:FAMa incidents:1 killed:4 wounded:18] map[force:MINUSMA incidents:2 killed:5 wounded:21]]" {
+	if fmt.Sprint(rep.Rows) != "[map[force:FAMa incidents:1 killed:4 killed_unknown:0 wounded:18 wounded_unknown:0] map[force:MINUSMA incidents:2 killed:5 killed_unknown:0 wounded:21 wounded_unknown:0]]" {
 		t.Errorf("by force = %v", rep.Rows)
 	}
 }

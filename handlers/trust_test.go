@@ -163,7 +163,7 @@ func TestRestoreAndTheSyncFeed(t *testing.T) {
 	res := a.do(t, "POST", path+"/restore", a.admin, nil)
 	var back models.Incident
 	res.json(t, &back)
-	if res.status != 200 || back.Version != 3 || back.DeletedAt != nil || back.Killed != 1 {
+	if res.status != 200 || back.Version != 3 || back.DeletedAt != nil || models.Value0(back.Killed) != 1 {
 		t.Fatalf("restore: %d %s", res.status, res.body)
 	}
 	var rep reportBody

@@ -115,3 +115,22 @@ func Names[T ~string](list []T) []string {
 	}
 	return out
 }
+
+// Origin is how an incident entered this database: through the API, or by
+// importing a file of one of the formats. It is set when the incident is
+// created and never changed, so a reader can tell an editor's record from
+// a dataset's row.
+type Origin string
+
+// The origins: OriginAPI, the import formats by name, and OriginUnrecorded
+// for incidents stored before origins were kept that no rule could place.
+const (
+	OriginAPI        Origin = "api"
+	OriginUnrecorded Origin = "unrecorded"
+)
+
+// Origins lists every valid Origin.
+var Origins = []Origin{OriginAPI, "csv", "ndjson", "json", "acled", "un-fatalities", OriginUnrecorded}
+
+// Valid reports whether o is one of Origins.
+func (o Origin) Valid() bool { return contains(Origins, o) }

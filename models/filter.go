@@ -25,7 +25,9 @@ type Filter struct {
 	ContributingCountries []string // alpha-2
 	Nationalities         []string // alpha-2
 	Groups                []Group
-	From, To              *string // inclusive YYYY-MM-DD
+	Datasets              []string // dataset labels
+	ExternalIDs           []string // exact
+	From, To              *string  // inclusive YYYY-MM-DD
 	MinKilled, MinWounded *int
 	Words                 []string // folded words of q, each must match
 	// Deleted selects deleted incidents instead of live ones, and
@@ -48,7 +50,7 @@ type RegionRef struct {
 
 // FilterParams are the query parameters every filtered endpoint takes.
 var FilterParams = []string{"region", "country", "mission", "type", "force", "contributing_country",
-	"nationality", "group", "from", "to", "min_killed", "min_wounded", "q"}
+	"nationality", "group", "dataset", "external_id", "from", "to", "min_killed", "min_wounded", "q"}
 
 // Query limits that keep one request from asking for unbounded work.
 const (
@@ -140,6 +142,31 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 			continue
 		}
 		f.Groups = appendNew(f.Groups, gr)
+	}
+	for _, d := range listParam(&fe, v, "dataset") {
+		if k := strings.ToLower(d); ValidDataset(k) {
+			f.Datasets = appendNew(f.Datasets, k)
+		} else {
+			fe.Add("dataset", "%q is not a dataset label (a-z, 0-9, '.', '_', '-')", d)
+		}
+	}
+	// External ids are matched exactly, commas and all: an id is the
+	// dataset's own, and some hold commas. Each value is one id.
+	if ids, given := v["external_id"]; given {
+		if len(ids) > MaxFilterValues {
+			fe.Add("external_id", "has %d values; at most %d are allowed", len(ids), MaxFilterValues)
+		}
+		for _, id := range ids {
+			id = strings.TrimSpace(id)
+			switch n := utf8.RuneCountInString(id); {
+			case n == 0:
+				fe.Add("external_id", "is empty")
+			case n > MaxShortRunes:
+				fe.Add("external_id", "has a value %d characters long; at most %d are allowed", n, MaxShortRunes)
+			case len(ids) <= MaxFilterValues:
+				f.ExternalIDs = appendNew(f.ExternalIDs, id)
+			}
+		}
 	}
 	f.From = dateParam(&fe, v, "from", false)
 	f.To = dateParam(&fe, v, "to", true)

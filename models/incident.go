@@ -26,6 +26,8 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 type Incident struct {
 	ID                    int64         `json:"id"`
 	ExternalID            *string       `json:"external_id"`
+	Dataset               *string       `json:"dataset"`
+	Origin                Origin        `json:"origin"`
 	OccurredOn            string        `json:"occurred_on"`
 	DatePrecision         DatePrecision `json:"date_precision"`
 	Mission               *string       `json:"mission"`
@@ -36,8 +38,8 @@ type Incident struct {
 	Longitude             *float64      `json:"longitude"`
 	Type                  IncidentType  `json:"type"`
 	Summary               string        `json:"summary"`
-	Killed                int           `json:"killed"`
-	Wounded               int           `json:"wounded"`
+	Killed                *int          `json:"killed"`
+	Wounded               *int          `json:"wounded"`
 	Casualties            []Casualty    `json:"casualties"`
 	Forces                []string      `json:"forces"`
 	ContributingCountries []string      `json:"contributing_countries"`
@@ -48,6 +50,50 @@ type Incident struct {
 	Version               int           `json:"version"`
 }
 
+// Counted is what the incident adds to a sum of killed and wounded: each
+// total when it is known, and otherwise the part of it its casualty lines
+// know (a lower bound, 0 without lines). Reports add these, so that the
+// rows of a report by group, which add the lines, come to its totals.
+func (inc *Incident) Counted() (killed, wounded int) {
+	return counted(inc.Killed, inc.Casualties, func(c Casualty) *int { return c.Killed }),
+		counted(inc.Wounded, inc.Casualties, func(c Casualty) *int { return c.Wounded })
+}
+
+func counted(total *int, lines []Casualty, figure func(Casualty) *int) int {
+	if total != nil {
+		return *total
+	}
+	n := 0
+	for _, c := range lines {
+		n += Value0(figure(c))
+	}
+	return n
+}
+
+// Unattributed is the part of the incident's figures that no casualty line
+// holds: a known total less the known lines, or unknown when the total is.
+// ok is false when there is no such part: every person counted is on a
+// line. An incident without lines is all unattributed, even at 0 and 0, so
+// that it still has a row in a report by group.
+func (inc *Incident) Unattributed() (killed, wounded *int, ok bool) {
+	k, w := inc.Counted()
+	var lineK, lineW int
+	for _, c := range inc.Casualties {
+		lineK += Value0(c.Killed)
+		lineW += Value0(c.Wounded)
+	}
+	if inc.Killed != nil {
+		n := k - lineK
+		killed = &n
+	}
+	if inc.Wounded != nil {
+		n := w - lineW
+		wounded = &n
+	}
+	ok = len(inc.Casualties) == 0 || killed == nil || wounded == nil || *killed > 0 || *wounded > 0
+	return killed, wounded, ok
+}
+
 // Casualty is one line of an incident's breakdown: how many of one group,
 // of one force and nationality, were killed and wounded. Lines may leave
 // force or nationality unknown, and the breakdown may be partial.
@@ -55,8 +101,8 @@ type Casualty struct {
 	Group       Group   `json:"group"`
 	Force       *string `json:"force"`
 	Nationality *string `json:"nationality"`
-	Killed      int     `json:"killed"`
-	Wounded     int     `json:"wounded"`
+	Killed      *int    `json:"killed"`
+	Wounded     *int    `json:"wounded"`
 }
 
 // Source is where the facts of an incident were published.

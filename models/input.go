@@ -31,13 +31,15 @@ const (
 // database of peace operations, and it catches two-digit-year mistakes.
 const earliestDate = "1900-01-01"
 
-// IncidentInput is the body of a create or replace. Pointers tell "left out"
-// from "given": a left-out killed total is computed from the breakdown, a
-// left-out contributing_countries list is derived from nationalities.
+// IncidentInput is the body of a create or replace. Pointers and Figures
+// tell "left out" from "given": a left-out killed total is computed from
+// the breakdown (a null one is unknown), a left-out contributing_countries
+// list is derived from nationalities.
 // Server-owned fields are accepted and ignored so that a client can PUT back
 // what it got from GET.
 type IncidentInput struct {
 	ExternalID            *string         `json:"external_id"`
+	Dataset               *string         `json:"dataset"`
 	OccurredOn            *string         `json:"occurred_on"`
 	DatePrecision         *string         `json:"date_precision"`
 	Mission               *string         `json:"mission"`
@@ -48,14 +50,15 @@ type IncidentInput struct {
 	Longitude             *float64        `json:"longitude"`
 	Type                  *string         `json:"type"`
 	Summary               *string         `json:"summary"`
-	Killed                *int            `json:"killed"`
-	Wounded               *int            `json:"wounded"`
+	Killed                Figure          `json:"killed,omitzero"`
+	Wounded               Figure          `json:"wounded,omitzero"`
 	Casualties            []CasualtyInput `json:"casualties"`
 	Forces                []string        `json:"forces"`
 	ContributingCountries []string        `json:"contributing_countries"`
 	Sources               []SourceInput   `json:"sources"`
 
 	ID        json.RawMessage `json:"id,omitempty"`
+	Origin    json.RawMessage `json:"origin,omitempty"`
 	Version   json.RawMessage `json:"version,omitempty"`
 	CreatedAt json.RawMessage `json:"created_at,omitempty"`
 	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
@@ -67,8 +70,8 @@ type CasualtyInput struct {
 	Group       *string `json:"group"`
 	Force       *string `json:"force"`
 	Nationality *string `json:"nationality"`
-	Killed      *int    `json:"killed"`
-	Wounded     *int    `json:"wounded"`
+	Killed      Figure  `json:"killed,omitzero"`
+	Wounded     Figure  `json:"wounded,omitzero"`
 }
 
 // SourceInput is one source as a client sends it.
@@ -163,6 +166,8 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 	out := Incident{}
 
 	out.ExternalID = optText(&fe, "external_id", in.ExternalID, MaxShortRunes)
+	out.Origin = OriginAPI
+	out.Dataset = optDataset(&fe, "dataset", in.Dataset)
 
 	out.OccurredOn = ""
 	if in.OccurredOn == nil || strings.TrimSpace(*in.OccurredOn) == "" {
@@ -228,13 +233,8 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 	}
 
 	out.Casualties = normalizeCasualties(&fe, in.Casualties)
-	var sumK, sumW int
-	for _, c := range out.Casualties {
-		sumK += c.Killed
-		sumW += c.Wounded
-	}
-	out.Killed = total(&fe, "killed", in.Killed, sumK)
-	out.Wounded = total(&fe, "wounded", in.Wounded, sumW)
+	out.Killed = total(&fe, "killed", in.Killed, lineSum(out.Casualties, func(c Casualty) *int { return c.Killed }))
+	out.Wounded = total(&fe, "wounded", in.Wounded, lineSum(out.Casualties, func(c Casualty) *int { return c.Wounded }))
 
 	out.Forces = normalizeForces(&fe, in.Forces, out.Mission, out.Casualties)
 	out.ContributingCountries = normalizeContributors(&fe, in.ContributingCountries, out.Country, out.Casualties)
@@ -246,24 +246,52 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 	return out, nil
 }
 
-func total(fe *FieldErrors, field string, given *int, sum int) int {
-	if given == nil {
-		if sum > MaxCount {
+// lineSum is what the lines say of one figure: the sum of the known ones,
+// and whether every line knows it.
+type lineTotal struct {
+	known int
+	all   bool
+}
+
+func lineSum(lines []Casualty, figure func(Casualty) *int) lineTotal {
+	t := lineTotal{all: true}
+	for _, c := range lines {
+		if v := figure(c); v != nil {
+			t.known += *v
+		} else {
+			t.all = false
+		}
+	}
+	return t
+}
+
+// total decides an incident's figure. Left out, it is the sum of the
+// breakdown when every line knows it, and unknown when one does not (the
+// lines then only say "at least"). Given, it is at least what the lines
+// know.
+func total(fe *FieldErrors, field string, given Figure, sum lineTotal) *int {
+	if !given.Given {
+		if !sum.all {
+			return nil
+		}
+		if sum.known > MaxCount {
 			// A derived total is held to the cap a given one is, or the
 			// incident could not be sent back as it is stored.
-			fe.Add(field, "the casualty lines add up to %d; a total is at most %d", sum, MaxCount)
+			fe.Add(field, "the casualty lines add up to %d; a total is at most %d", sum.known, MaxCount)
 		}
-		return sum
+		return &sum.known
 	}
+	v := given.Value
 	switch {
-	case *given < 0:
+	case v == nil:
+	case *v < 0:
 		fe.Add(field, "must not be negative")
-	case *given > MaxCount:
+	case *v > MaxCount:
 		fe.Add(field, "must be at most %d", MaxCount)
-	case *given < sum:
-		fe.Add(field, "is %d but the casualty lines add up to %d; a total is at least the sum of its breakdown", *given, sum)
+	case *v < sum.known:
+		fe.Add(field, "is %d but the casualty lines add up to %d; a total is at least the sum of its breakdown", *v, sum.known)
 	}
-	return *given
+	return v
 }
 
 func normalizeCasualties(fe *FieldErrors, lines []CasualtyInput) []Casualty {
@@ -287,30 +315,64 @@ func normalizeCasualties(fe *FieldErrors, lines []CasualtyInput) []Casualty {
 		c.Nationality = optCountry(fe, p+"nationality", l.Nationality)
 		c.Killed = count(fe, p+"killed", l.Killed)
 		c.Wounded = count(fe, p+"wounded", l.Wounded)
-		if c.Killed == 0 && c.Wounded == 0 && l.Killed != nil && l.Wounded != nil && *l.Killed == 0 && *l.Wounded == 0 {
-			fe.Add(p+"killed", "a casualty line counts at least one person killed or wounded")
-		}
-		if l.Killed == nil && l.Wounded == nil {
+		if !l.Killed.Given && !l.Wounded.Given {
 			fe.Add(p+"killed", "a casualty line needs killed or wounded")
+		} else if Same(c.Killed, ptrInt(0)) && Same(c.Wounded, ptrInt(0)) {
+			fe.Add(p+"killed", "a casualty line counts at least one person killed or wounded (or a number not known: null)")
 		}
 		out = append(out, c)
 	}
 	return out
 }
 
-func count(fe *FieldErrors, field string, v *int) int {
-	if v == nil {
-		return 0
-	}
-	if *v < 0 {
+// count reads a line's figure: left out is 0 (a line of three killed need
+// not say "wounded": 0), null is unknown.
+func count(fe *FieldErrors, field string, v Figure) *int {
+	switch {
+	case !v.Given:
+		return ptrInt(0)
+	case v.Value == nil:
+		return nil
+	case *v.Value < 0:
 		fe.Add(field, "must not be negative")
-		return 0
-	}
-	if *v > MaxCount {
+		return ptrInt(0)
+	case *v.Value > MaxCount:
 		fe.Add(field, "must be at most %d", MaxCount)
-		return 0
+		return ptrInt(0)
 	}
-	return *v
+	return v.Value
+}
+
+func ptrInt(n int) *int { return &n }
+
+// optDataset reads a dataset label: a short name in lower case, as in a
+// URL, so that dataset=acled finds what --dataset acled wrote.
+func optDataset(fe *FieldErrors, field string, v *string) *string {
+	if v == nil || strings.TrimSpace(*v) == "" {
+		return nil
+	}
+	d := strings.ToLower(strings.TrimSpace(*v))
+	if !ValidDataset(d) {
+		fe.Add(field, "%q is not a dataset label: 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit", *v)
+		return nil
+	}
+	return &d
+}
+
+// ValidDataset reports whether d is a dataset label.
+func ValidDataset(d string) bool {
+	if d == "" || len(d) > 64 {
+		return false
+	}
+	for i, r := range d {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case i > 0 && (r == '.' || r == '_' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeForces keeps the client's list when given; when left out, the
@@ -558,14 +620,14 @@ func (inc Incident) ToInput() IncidentInput {
 		ExternalID: inc.ExternalID, OccurredOn: &inc.OccurredOn, Mission: inc.Mission,
 		Country: inc.Country, Region: inc.Region, Locality: inc.Locality,
 		Latitude: inc.Latitude, Longitude: inc.Longitude, Summary: &inc.Summary,
-		Killed: &inc.Killed, Wounded: &inc.Wounded,
+		Dataset: inc.Dataset, Killed: FigureOf(inc.Killed), Wounded: FigureOf(inc.Wounded),
 		Forces: append([]string{}, inc.Forces...), ContributingCountries: append([]string{}, inc.ContributingCountries...),
 	}
 	p, t := string(inc.DatePrecision), string(inc.Type)
 	in.DatePrecision, in.Type = &p, &t
 	for _, c := range inc.Casualties {
-		g, k, w := string(c.Group), c.Killed, c.Wounded
-		in.Casualties = append(in.Casualties, CasualtyInput{Group: &g, Force: c.Force, Nationality: c.Nationality, Killed: &k, Wounded: &w})
+		g := string(c.Group)
+		in.Casualties = append(in.Casualties, CasualtyInput{Group: &g, Force: c.Force, Nationality: c.Nationality, Killed: FigureOf(c.Killed), Wounded: FigureOf(c.Wounded)})
 	}
 	for _, s := range inc.Sources {
 		title := s.Title

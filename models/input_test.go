@@ -29,7 +29,7 @@ func TestNormalizeFillsTotalsAndSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Killed != 4 || inc.Wounded != 3 {
+	if models.Value0(inc.Killed) != 4 || models.Value0(inc.Wounded) != 3 {
 		t.Errorf("totals %d/%d, want 4/3", inc.Killed, inc.Wounded)
 	}
 	if diff := cmp.Diff([]string{"MINUSMA", "FAMa"}, inc.Forces); diff != "" {
@@ -119,7 +119,7 @@ func TestPatchOfLinesMovesDerivedValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Killed != 3 || next.Wounded != 1 {
+	if models.Value0(next.Killed) != 3 || models.Value0(next.Wounded) != 1 {
 		t.Errorf("totals %d/%d, want 3/1", next.Killed, next.Wounded)
 	}
 	if diff := cmp.Diff([]string{"TD", "SN"}, next.ContributingCountries); diff != "" {
@@ -129,9 +129,10 @@ func TestPatchOfLinesMovesDerivedValues(t *testing.T) {
 		t.Errorf("forces (-want +got):\n%s", diff)
 	}
 	// A total that was given above the breakdown stays given.
-	inc.Killed = 10
+	ten := 10
+	inc.Killed = &ten
 	in, _ = inc.MergePatch([]byte(`{"summary":"x"}`))
-	if next, err = in.Normalize(fixedNow); err != nil || next.Killed != 10 {
+	if next, err = in.Normalize(fixedNow); err != nil || models.Value0(next.Killed) != 10 {
 		t.Errorf("given total: %d, %v", next.Killed, err)
 	}
 }
@@ -143,7 +144,7 @@ func TestDerivedTotalsAreCapped(t *testing.T) {
 	k := 999_999
 	g := "civilian"
 	for range models.MaxCasualties {
-		lines = append(lines, models.CasualtyInput{Group: &g, Killed: &k})
+		lines = append(lines, models.CasualtyInput{Group: &g, Killed: models.FigureOf(&k)})
 	}
 	d, typ := "2017-11-24", "ied"
 	_, err := models.IncidentInput{OccurredOn: &d, Type: &typ, Casualties: lines}.Normalize(fixedNow)
@@ -152,7 +153,7 @@ func TestDerivedTotalsAreCapped(t *testing.T) {
 		t.Fatalf("lines adding up to %d: %v", k*models.MaxCasualties, err)
 	}
 	one := lines[:1]
-	if inc, err := (models.IncidentInput{OccurredOn: &d, Type: &typ, Casualties: one}).Normalize(fixedNow); err != nil || inc.Killed != k {
+	if inc, err := (models.IncidentInput{OccurredOn: &d, Type: &typ, Casualties: one}).Normalize(fixedNow); err != nil || models.Value0(inc.Killed) != k {
 		t.Errorf("one line of %d: %+v, %v", k, inc.Killed, err)
 	}
 }

@@ -7,9 +7,10 @@ import (
 
 // MergePatch applies an RFC 7396 JSON merge patch to the incident and
 // returns the input the result stands for. The patch is applied to the JSON
-// a client sees, so "null" removes a value (and a removed total is then
-// recomputed from the breakdown), arrays are replaced whole, and the result
-// goes through the same Normalize as a create.
+// a client sees, so "null" removes a value, arrays are replaced whole, and
+// the result goes through the same Normalize as a create. killed and
+// wounded are the exception: null makes them unknown, as GET writes an
+// unknown figure.
 func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 	var p any
 	if err := decodeStrict(patch, &p, incidentSchema); err != nil {
@@ -30,21 +31,24 @@ func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 	// derived, so that a patch of the casualty lines alone moves the totals
 	// and the contributing countries with them, as it would on a create.
 	pm := p.(map[string]any)
-	var sumK, sumW int
-	for _, c := range inc.Casualties {
-		sumK += c.Killed
-		sumW += c.Wounded
-	}
 	var ignore FieldErrors
 	derivable := map[string]bool{
-		"killed":                 inc.Killed == sumK,
-		"wounded":                inc.Wounded == sumW,
+		"killed":                 Same(inc.Killed, total(&ignore, "", Figure{}, lineSum(inc.Casualties, func(c Casualty) *int { return c.Killed }))),
+		"wounded":                Same(inc.Wounded, total(&ignore, "", Figure{}, lineSum(inc.Casualties, func(c Casualty) *int { return c.Wounded }))),
 		"forces":                 slices.Equal(inc.Forces, normalizeForces(&ignore, nil, inc.Mission, inc.Casualties)),
 		"contributing_countries": slices.Equal(inc.ContributingCountries, normalizeContributors(&ignore, nil, inc.Country, inc.Casualties)),
 	}
 	for field, derived := range derivable {
 		if _, given := pm[field]; derived && !given {
 			delete(doc, field)
+		}
+	}
+	// A null figure is unknown, as GET shows it, not a member removed:
+	// removing it would bring back the derived total, and a merge patch
+	// would then have no way to say "not known".
+	for _, field := range []string{"killed", "wounded"} {
+		if v, given := pm[field]; given && v == nil {
+			pm[field] = json.RawMessage("null")
 		}
 	}
 	merged, err := json.Marshal(mergeValue(doc, p))

@@ -11,7 +11,7 @@ type Dimension string
 
 // The report dimensions of DESIGN.md.
 var Dimensions = []Dimension{"region", "country", "mission", "type", "year", "month",
-	"force", "contributing_country", "group", "nationality"}
+	"force", "contributing_country", "group", "nationality", "dataset"}
 
 // MaxDimensions bounds group_by: more than three makes a table nobody reads
 // and a query that fans out.

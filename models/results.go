@@ -17,6 +17,20 @@ type Counts struct {
 	Incidents int64 `json:"incidents"`
 	Killed    int64 `json:"killed"`
 	Wounded   int64 `json:"wounded"`
+	// KilledUnknown and WoundedUnknown count the incidents (or, in a row
+	// by group or nationality, the parts of incidents) whose figure is
+	// not known: Killed and Wounded add only what is.
+	KilledUnknown  int64 `json:"killed_unknown"`
+	WoundedUnknown int64 `json:"wounded_unknown"`
+}
+
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
+	c.Incidents += o.Incidents
+	c.Killed += o.Killed
+	c.Wounded += o.Wounded
+	c.KilledUnknown += o.KilledUnknown
+	c.WoundedUnknown += o.WoundedUnknown
 }
 
 // ReportRow is one group of a casualty report: the dimension values in
@@ -127,6 +141,20 @@ type ImportOptions struct {
 	Restore bool
 	// Progress, when set, is called now and then with the records read.
 	Progress func(read int)
+	// Origin is the format the file is in, recorded on the incidents it
+	// creates; Dataset labels the records that carry no label of their own.
+	Origin  Origin
+	Dataset *string
+}
+
+// Stamp records where an imported incident came from.
+func (o ImportOptions) Stamp(inc *Incident) {
+	if o.Origin != "" {
+		inc.Origin = o.Origin
+	}
+	if inc.Dataset == nil {
+		inc.Dataset = o.Dataset
+	}
 }
 
 // RowError is one bad row of an import.
@@ -216,9 +244,16 @@ func (rep Report) MarshalJSON() ([]byte, error) {
 			b.Write(v)
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `"incidents":%d,"killed":%d,"wounded":%d}`, r.Incidents, r.Killed, r.Wounded)
+		writeCounts(&b, r.Counts)
+		b.WriteByte('}')
 	}
-	t := rep.Totals
-	fmt.Fprintf(&b, `],"totals":{"incidents":%d,"killed":%d,"wounded":%d}}`, t.Incidents, t.Killed, t.Wounded)
+	b.WriteString(`],"totals":{`)
+	writeCounts(&b, rep.Totals)
+	b.WriteString(`}}`)
 	return b.Bytes(), nil
+}
+
+func writeCounts(b *bytes.Buffer, c Counts) {
+	fmt.Fprintf(b, `"incidents":%d,"killed":%d,"wounded":%d,"killed_unknown":%d,"wounded_unknown":%d`,
+		c.Incidents, c.Killed, c.Wounded, c.KilledUnknown, c.WoundedUnknown)
 }

@@ -24,7 +24,12 @@ type keySchema struct {
 	notNull bool
 }
 
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
 func schemaOf(t reflect.Type) *keySchema {
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return &keySchema{} // decodes itself, null included (a Figure)
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		s := *schemaOf(t.Elem())

@@ -31,6 +31,8 @@ const noCell = -1
 var incidentTable = []column{
 	{name: "id", field: func(r *incidentRow) any { return &r.ID }, cell: exchange.CellID},
 	{name: "external_id", field: func(r *incidentRow) any { return &r.ExternalID }, cell: exchange.CellExternalID},
+	{name: "dataset", field: func(r *incidentRow) any { return &r.Dataset }, cell: exchange.CellDataset},
+	{name: "origin", field: func(r *incidentRow) any { return &r.Origin }, cell: exchange.CellOrigin},
 	{name: "occurred_on", field: func(r *incidentRow) any { return &r.OccurredOn }, cell: exchange.CellOccurredOn},
 	{name: "date_precision", field: func(r *incidentRow) any { return &r.DatePrecision }, cell: exchange.CellDatePrecision},
 	{name: "mission", field: func(r *incidentRow) any { return &r.Mission }, cell: exchange.CellMission},
@@ -43,8 +45,10 @@ var incidentTable = []column{
 	{name: "longitude", field: func(r *incidentRow) any { return &r.Longitude }, cell: exchange.CellLongitude, stored: coordinateSQL("i.longitude")},
 	{name: "type", field: func(r *incidentRow) any { return &r.Type }, cell: exchange.CellType},
 	{name: "summary", field: func(r *incidentRow) any { return &r.Summary }, cell: exchange.CellSummary},
-	{name: "killed", field: func(r *incidentRow) any { return &r.Killed }, cell: exchange.CellKilled},
-	{name: "wounded", field: func(r *incidentRow) any { return &r.Wounded }, cell: exchange.CellWounded},
+	{name: "killed", field: func(r *incidentRow) any { return &r.Killed }, cell: exchange.CellKilled, stored: figureSQL("killed")},
+	{name: "wounded", field: func(r *incidentRow) any { return &r.Wounded }, cell: exchange.CellWounded, stored: figureSQL("wounded")},
+	{name: "killed_known", field: func(r *incidentRow) any { return &r.KilledKnown }, cell: noCell},
+	{name: "wounded_known", field: func(r *incidentRow) any { return &r.WoundedKnown }, cell: noCell},
 	{name: "forces", field: func(r *incidentRow) any { return &r.Forces }, cell: exchange.CellForces},
 	{name: "contributing_countries", field: func(r *incidentRow) any { return &r.ContributingCountries }, cell: exchange.CellContributingCountries},
 	{name: "casualties", field: func(r *incidentRow) any { return &r.Casualties }, cell: exchange.CellCasualties},
@@ -218,6 +222,11 @@ func storedExpression() string {
 		}
 	}
 	return "concat_ws(char(0), " + strings.Join(exprs, ", ") + ")"
+}
+
+// figureSQL is a figure in storedSQL: empty when it is not known.
+func figureSQL(name string) string {
+	return "CASE WHEN i." + name + "_known = 1 THEN i." + name + " ELSE '' END"
 }
 
 // coordinateSQL is a coordinate in storedSQL. SQLite's own text for a REAL

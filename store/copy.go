@@ -13,19 +13,22 @@ import (
 // in the order CopyTo writes them.
 var copyTables = []struct{ name, columns string }{
 	{"incidents", allColumns},
-	{"casualties", "incident_id, position, grp, force, force_key, nationality, killed, wounded"},
+	{"casualties", strings.Join(casualtyColumns, ", ")},
 	{"incident_forces", "incident_id, position, name, name_key"},
 	{"incident_countries", "incident_id, position, code"},
 	{"sources", "incident_id, position, title, publisher, url, published_on, language"},
 	{"incident_words", "word, incident_id"},
 	{"revisions", "id, incident_id, version, action, actor, changed_at, changes, snapshot"},
 	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
-	{"totals_all", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
-	{"totals_year", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
-	{"totals_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
-	{"totals_by_month", "period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded"},
+	{"totals_all", totalsColumns},
+	{"totals_year", totalsColumns},
+	{"totals_month", totalsColumns},
+	{"totals_by_month", totalsColumns},
 	{"name_labels", "kind, key, label"},
 }
+
+// totalsColumns are the columns of every totals table.
+const totalsColumns = "period, region_key, region, country, mission_key, mission, type, dataset, incidents, killed, wounded, killed_unknown, wounded_unknown"
 
 // CopyTo copies everything this database holds (incidents with their ids,
 // every revision, keys, report totals) into dst, which must hold no

@@ -40,12 +40,21 @@ func storedFromRow(r *incidentRow, row *exchange.StoredRow) {
 		exchange.CellOccurredOn: r.OccurredOn, exchange.CellDatePrecision: r.DatePrecision,
 		exchange.CellMission: deref(r.Mission), exchange.CellCountry: deref(r.Country), exchange.CellRegion: deref(r.Region),
 		exchange.CellLocality: deref(r.Locality), exchange.CellLatitude: coordinate(r.Latitude), exchange.CellLongitude: coordinate(r.Longitude),
-		exchange.CellType: r.Type, exchange.CellSummary: r.Summary, exchange.CellKilled: strconv.Itoa(r.Killed),
-		exchange.CellWounded: strconv.Itoa(r.Wounded), exchange.CellForces: r.Forces, exchange.CellContributingCountries: r.ContributingCountries,
+		exchange.CellType: r.Type, exchange.CellSummary: r.Summary, exchange.CellKilled: storedFigure(r.Killed, r.KilledKnown),
+		exchange.CellWounded: storedFigure(r.Wounded, r.WoundedKnown), exchange.CellForces: r.Forces, exchange.CellContributingCountries: r.ContributingCountries,
 		exchange.CellCasualties: r.Casualties, exchange.CellSources: r.Sources,
+		exchange.CellDataset: deref(r.Dataset), exchange.CellOrigin: r.Origin,
 		exchange.CellCreatedAt: formatTime(parseTime(r.Created)), exchange.CellUpdatedAt: formatTime(parseTime(r.Updated)),
 		exchange.CellVersion: strconv.Itoa(r.Version),
 	}
+}
+
+// storedFigure is a figure's cell: empty when it is not known.
+func storedFigure(n, known int) string {
+	if known == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 func coordinate(f *float64) string {

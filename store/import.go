@@ -96,7 +96,7 @@ func (run *importRun) all(tx *gorm.DB, conn *sql.Conn, r exchange.Reader) error 
 	if run.sink, err = run.s.d.newSink(run, conn); err != nil {
 		return err
 	}
-	records := readAhead(r, run.now)
+	records := readAhead(r, run.now, run.opts)
 	defer records.stop()
 	for {
 		p, ok, err := records.take(run.ctx)
@@ -357,7 +357,7 @@ type recordsAhead struct {
 	done bool
 }
 
-func readAhead(r exchange.Reader, now time.Time) *recordsAhead {
+func readAhead(r exchange.Reader, now time.Time, opts models.ImportOptions) *recordsAhead {
 	ra := &recordsAhead{ch: make(chan parsedRecord, 256), quit: make(chan struct{})}
 	go func() {
 		defer close(ra.ch)
@@ -369,6 +369,7 @@ func readAhead(r exchange.Reader, now time.Time) *recordsAhead {
 			p := parsedRecord{rec: rec, err: err}
 			if err == nil && rec.Err == nil {
 				if p.inc, p.normErr = rec.Input.Normalize(now); p.normErr == nil {
+					opts.Stamp(&p.inc)
 					p.words = indexedWords(&p.inc)
 				}
 			}

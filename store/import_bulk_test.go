@@ -144,11 +144,11 @@ func TestImportAcrossBatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		killed += inc.Killed
+		killed += models.Value0(inc.Killed)
 	}
 	for _, in := range twice[1:] {
 		inc, _ := in.Normalize(fixedNow)
-		killed += inc.Killed
+		killed += models.Value0(inc.Killed)
 	}
 	rep, err := s.CasualtyReport(ctx, models.Filter{}, []models.Dimension{"year"})
 	if err != nil {

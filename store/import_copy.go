@@ -161,7 +161,7 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		inserted[id] = true
 	}
 	children := []copyRows{
-		{name: "casualties", cols: []string{"incident_id", "position", "grp", "force", "force_key", "nationality", "killed", "wounded"}},
+		{name: "casualties", cols: casualtyColumns},
 		{name: "incident_forces", cols: []string{"incident_id", "position", "name", "name_key"}},
 		{name: "incident_countries", cols: []string{"incident_id", "position", "code"}},
 		{name: "sources", cols: []string{"incident_id", "position", "title", "publisher", "url", "published_on", "language"}},
@@ -176,7 +176,10 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 			continue
 		}
 		for p, c := range inc.Casualties {
-			children[0].add(inc.ID, p, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
+			children[0].add(casualtyValues(inc.ID, p, c)...)
+		}
+		if u, ok := unattributedValues(inc); ok {
+			children[0].add(u...)
 		}
 		for p, f := range inc.Forces {
 			children[1].add(inc.ID, p, f, *foldPtr(&f))

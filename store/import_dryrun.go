@@ -36,7 +36,7 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts models.Impor
 		return string(b)
 	}
 	err := s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
-		records := readAhead(r, s.now())
+		records := readAhead(r, s.now(), opts)
 		defer records.stop()
 		for {
 			p, ok, err := records.take(ctx)

@@ -132,6 +132,9 @@ func (s *Store) UpdateIncident(ctx context.Context, actor string, id int64, want
 func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, action string) (models.Incident, error) {
 	next.ID, next.CreatedAt, next.Version, next.DeletedAt = cur.ID, cur.CreatedAt, cur.Version, nil
 	next.UpdatedAt = cur.UpdatedAt
+	// Where an incident came from is where it was created: an edit or a
+	// later import changes what it says, not that.
+	next.Origin = cur.Origin
 	if cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(next)) {
 		return cur, nil
 	}

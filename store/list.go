@@ -32,11 +32,19 @@ func where(f models.Filter) (string, []any) {
 	if len(f.ContributingCountries) > 0 {
 		add("i.id IN (SELECT incident_id FROM incident_countries WHERE code IN ?)", f.ContributingCountries)
 	}
-	if len(f.Nationalities) > 0 {
+	// Group and nationality together ask for one line of both: "Nigerien
+	// peacekeepers" is not a Nigerien civilian in an attack that also hit
+	// peacekeepers of Chad. Reports count those lines (see partsJoin).
+	switch {
+	case len(f.Nationalities) > 0 && len(f.Groups) > 0:
+		add("i.id IN (SELECT incident_id FROM casualties WHERE nationality IN ? AND grp IN ?)", f.Nationalities, models.Names(f.Groups))
+	case len(f.Nationalities) > 0:
 		add("i.id IN (SELECT incident_id FROM casualties WHERE nationality IN ?)", f.Nationalities)
-	}
-	if len(f.Groups) > 0 {
+	case len(f.Groups) > 0:
 		add("i.id IN (SELECT incident_id FROM casualties WHERE grp IN ?)", models.Names(f.Groups))
+	}
+	if len(f.ExternalIDs) > 0 {
+		add("i.external_id IN ?", f.ExternalIDs)
 	}
 	if f.From != nil {
 		add("i.occurred_on >= ?", *f.From)
@@ -44,11 +52,12 @@ func where(f models.Filter) (string, []any) {
 	if f.To != nil {
 		add("i.occurred_on <= ?", *f.To)
 	}
+	// A figure not known is not "at least" anything, not even 0.
 	if f.MinKilled != nil {
-		add("i.killed >= ?", *f.MinKilled)
+		add("i.killed >= ? AND i.killed_known = 1", *f.MinKilled)
 	}
 	if f.MinWounded != nil {
-		add("i.wounded >= ?", *f.MinWounded)
+		add("i.wounded >= ? AND i.wounded_known = 1", *f.MinWounded)
 	}
 	if f.UpdatedSince != nil {
 		add("i.updated_at >= ?", *f.UpdatedSince)
@@ -184,6 +193,9 @@ func placeConds(alias string, f models.Filter, add func(string, ...any)) {
 	}
 	if len(f.Types) > 0 {
 		add(alias+".type IN ?", models.Names(f.Types))
+	}
+	if len(f.Datasets) > 0 {
+		add(alias+".dataset IN ?", f.Datasets)
 	}
 }
 

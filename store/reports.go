@@ -34,8 +34,44 @@ var baseDims = map[models.Dimension]dimSQL{
 	// null row, never dropped.
 	"force":                {key: "f.name_key", label: labelSQL(labelForce, "f.name_key", "min(f.name)"), join: "LEFT JOIN incident_forces f ON f.incident_id = i.id"},
 	"contributing_country": {key: "cc.code", label: "cc.code", join: "LEFT JOIN incident_countries cc ON cc.incident_id = i.id"},
-	"group":                {key: "c.grp", label: "c.grp"},
-	"nationality":          {key: "c.nationality", label: "c.nationality"},
+	// The part no line holds is stored with group '' and shown as none.
+	"group":       {key: "c.grp", label: "nullif(c.grp, '')"},
+	"nationality": {key: "c.nationality", label: "c.nationality"},
+	"dataset":     {key: "i.dataset", label: "i.dataset"},
+}
+
+// The counts of a report row, summed over incidents or over the parts of
+// incidents (casualty lines and unattributed parts). An unknown figure is
+// stored as what is known of it, so the sums are the sums of known values.
+const (
+	incidentCountsSQL = "count(*), sum(i.killed), sum(i.wounded), sum(1 - i.killed_known), sum(1 - i.wounded_known)"
+	partCountsSQL     = "count(DISTINCT i.id), sum(c.killed), sum(c.wounded), " +
+		"count(DISTINCT CASE WHEN c.killed_known = 0 THEN i.id END), count(DISTINCT CASE WHEN c.wounded_known = 0 THEN i.id END)"
+)
+
+// countsByParts reports whether a report or series with f and dims adds
+// the parts of incidents rather than their totals: when it groups by group
+// or nationality, and when f names groups or nationalities, which then
+// choose the parts that count ("peacekeepers killed in MINUSMA" must not
+// count the Malian soldier killed in the same attack, however the answer
+// is grouped).
+func countsByParts(f models.Filter, dims []models.Dimension) bool {
+	return len(f.Groups)+len(f.Nationalities) > 0 || slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
+}
+
+// partsJoin joins the parts of each incident that f counts.
+func partsJoin(f models.Filter) (string, []any) {
+	join := "JOIN casualties c ON c.incident_id = i.id"
+	var args []any
+	if len(f.Groups) > 0 {
+		join += " AND c.grp IN ?"
+		args = append(args, models.Names(f.Groups))
+	}
+	if len(f.Nationalities) > 0 {
+		join += " AND c.nationality IN ?"
+		args = append(args, f.Nationalities)
+	}
+	return join, args
 }
 
 // CasualtyReport totals the incidents matching f by the dimensions dims.
@@ -59,12 +95,12 @@ func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []mode
 
 // totalsTableFor picks the coarsest totals table that can answer, or "".
 func totalsTableFor(f models.Filter, dims []models.Dimension) string {
-	if len(f.Forces)+len(f.ContributingCountries)+len(f.Nationalities)+len(f.Groups)+len(f.Words) > 0 ||
+	if len(f.Forces)+len(f.ContributingCountries)+len(f.Nationalities)+len(f.Groups)+len(f.Words)+len(f.ExternalIDs) > 0 ||
 		f.MinKilled != nil || f.MinWounded != nil {
 		return ""
 	}
 	for _, d := range dims {
-		if !slices.Contains([]models.Dimension{"region", "country", "mission", "type", "year", "month"}, d) {
+		if !slices.Contains([]models.Dimension{"region", "country", "mission", "type", "year", "month", "dataset"}, d) {
 			return ""
 		}
 	}
@@ -76,7 +112,7 @@ func totalsTableFor(f models.Filter, dims []models.Dimension) string {
 		return "totals_year"
 	}
 	if (f.From == nil || strings.HasSuffix(*f.From, "-01")) && (f.To == nil || isMonthEnd(*f.To)) {
-		if len(f.Regions)+len(f.Countries)+len(f.Missions)+len(f.Types) == 0 && !slices.ContainsFunc(dims, func(d models.Dimension) bool {
+		if len(f.Regions)+len(f.Countries)+len(f.Missions)+len(f.Types)+len(f.Datasets) == 0 && !slices.ContainsFunc(dims, func(d models.Dimension) bool {
 			return d != "year" && d != "month"
 		}) {
 			return "totals_by_month"
@@ -110,6 +146,7 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		"type":    {key: "t.type", label: "t.type"},
 		"year":    {key: "substr(t.period, 1, 4)", label: "substr(t.period, 1, 4)"},
 		"month":   {key: "t.period", label: "t.period"},
+		"dataset": {key: "t.dataset", label: "nullif(t.dataset, '')"},
 	}
 	where := strings.Join(conds, " AND ")
 	var keys, labels []string
@@ -117,21 +154,25 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		keys = append(keys, cols[d].key)
 		labels = append(labels, cols[d].label)
 	}
-	q := "SELECT " + strings.Join(labels, ", ") + ", CAST(sum(t.incidents) AS BIGINT), CAST(sum(t.killed) AS BIGINT), CAST(sum(t.wounded) AS BIGINT) FROM " + table +
+	var sums []string
+	for _, c := range []string{"incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"} {
+		sums = append(sums, "CAST(coalesce(sum(t."+c+"), 0) AS BIGINT)")
+	}
+	counts := strings.Join(sums, ", ")
+	q := "SELECT " + strings.Join(labels, ", ") + ", " + counts + " FROM " + table +
 		" t WHERE " + where + " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(t.incidents) > 0"
 	rep := models.Report{Source: table}
 	var err error
 	if rep.Rows, err = scanReport(tx, q, args, dims); err != nil {
 		return rep, err
 	}
-	err = tx.Raw("SELECT CAST(coalesce(sum(t.incidents), 0) AS BIGINT), CAST(coalesce(sum(t.killed), 0) AS BIGINT), CAST(coalesce(sum(t.wounded), 0) AS BIGINT) FROM "+table+" t WHERE "+where, args...).
-		Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
+	err = scanCounts(tx.Raw("SELECT "+counts+" FROM "+table+" t WHERE "+where, args...).Row(), &rep.Totals)
 	return rep, err
 }
 
 func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
 	cond, args := where(f)
-	lines := slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
+	parts := countsByParts(f, dims)
 	var joins, keys, labels []string
 	var joinArgs []any
 	for _, d := range dims {
@@ -142,22 +183,12 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 		keys = append(keys, ds.key)
 		labels = append(labels, ds.label)
 	}
-	counts := "count(*), sum(i.killed), sum(i.wounded)"
-	if lines {
-		// The group and nationality filters also select which lines count:
-		// "peacekeepers killed, by nationality" must not count the Malian
-		// soldier killed in the same attack.
-		join := "JOIN casualties c ON c.incident_id = i.id"
-		if len(f.Groups) > 0 {
-			join += " AND c.grp IN ?"
-			joinArgs = append(joinArgs, models.Names(f.Groups))
-		}
-		if len(f.Nationalities) > 0 {
-			join += " AND c.nationality IN ?"
-			joinArgs = append(joinArgs, f.Nationalities)
-		}
+	counts := incidentCountsSQL
+	if parts {
+		join, a := partsJoin(f)
 		joins = append(joins, join)
-		counts = "count(DISTINCT i.id), sum(c.killed), sum(c.wounded)"
+		joinArgs = a
+		counts = partCountsSQL
 	}
 	from := "FROM incidents i " + strings.Join(joins, " ") + " WHERE " + cond
 	all := append(joinArgs, args...)
@@ -167,29 +198,37 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 	if rep.Rows, err = scanReport(tx, q, all, dims); err != nil {
 		return rep, err
 	}
-	if !lines && !slices.ContainsFunc(dims, models.Dimension.MultiValued) {
+	if !parts && !slices.ContainsFunc(dims, models.Dimension.MultiValued) {
 		// Every incident is in exactly one row: the totals are the rows'
 		// sums, and a second pass over the table would double the cost.
 		for _, r := range rep.Rows {
-			rep.Totals.Incidents += r.Incidents
-			rep.Totals.Killed += r.Killed
-			rep.Totals.Wounded += r.Wounded
+			rep.Totals.Add(r.Counts)
 		}
 		return rep, nil
 	}
-	if lines {
-		lineJoin := joins[len(joins)-1]
-		err = tx.Raw("SELECT count(DISTINCT i.id), coalesce(sum(c.killed), 0), coalesce(sum(c.wounded), 0) FROM incidents i "+lineJoin+" WHERE "+cond, all...).
-			Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
-	} else {
-		err = tx.Raw("SELECT count(*), coalesce(sum(i.killed), 0), coalesce(sum(i.wounded), 0) FROM incidents i WHERE "+cond, args...).
-			Row().Scan(&rep.Totals.Incidents, &rep.Totals.Killed, &rep.Totals.Wounded)
+	total := "SELECT " + incidentCountsSQL + " FROM incidents i WHERE " + cond
+	totalArgs := args
+	if parts {
+		total = "SELECT " + partCountsSQL + " FROM incidents i " + joins[len(joins)-1] + " WHERE " + cond
+		totalArgs = all
 	}
+	err = scanCounts(tx.Raw(total, totalArgs...).Row(), &rep.Totals)
 	return rep, err
 }
 
+// scanCounts scans the five counts of a total, which are NULL (no rows
+// summed) as 0.
+func scanCounts(row *sql.Row, c *models.Counts) error {
+	var n [5]sql.NullInt64
+	if err := row.Scan(&n[0], &n[1], &n[2], &n[3], &n[4]); err != nil {
+		return err
+	}
+	*c = models.Counts{Incidents: n[0].Int64, Killed: n[1].Int64, Wounded: n[2].Int64, KilledUnknown: n[3].Int64, WoundedUnknown: n[4].Int64}
+	return nil
+}
+
 // scanReport runs a grouped query whose columns are the dimension labels
-// then the three counts, and returns rows sorted by the dimensions with
+// then the five counts, and returns rows sorted by the dimensions with
 // unknown values last.
 func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]models.ReportRow, error) {
 	rows, err := tx.Raw(q, args...).Rows()
@@ -203,12 +242,12 @@ func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]m
 			return nil, models.FieldErrorf(models.Malformed, "the report would be too long", "group_by", "these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)
 		}
 		labels := make([]sql.NullString, len(dims))
-		dest := make([]any, 0, len(dims)+3)
+		dest := make([]any, 0, len(dims)+5)
 		for i := range labels {
 			dest = append(dest, &labels[i])
 		}
 		var r models.ReportRow
-		dest = append(dest, &r.Incidents, &r.Killed, &r.Wounded)
+		dest = append(dest, &r.Incidents, &r.Killed, &r.Wounded, &r.KilledUnknown, &r.WoundedUnknown)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
@@ -325,7 +364,12 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 // weeks are awkward in SQLite, and there are at most a few thousand days.
 func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
 	cond, args := where(f)
-	rows, err := tx.Raw("SELECT i.occurred_on, count(*), sum(i.killed), sum(i.wounded) FROM incidents i WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
+	from, counts := "FROM incidents i", incidentCountsSQL
+	if countsByParts(f, nil) {
+		join, joinArgs := partsJoin(f)
+		from, counts, args = from+" "+join, partCountsSQL, append(joinArgs, args...)
+	}
+	rows, err := tx.Raw("SELECT i.occurred_on, "+counts+" "+from+" WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +378,7 @@ func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[st
 	for rows.Next() {
 		var day string
 		var c models.Counts
-		if err := rows.Scan(&day, &c.Incidents, &c.Killed, &c.Wounded); err != nil {
+		if err := rows.Scan(&day, &c.Incidents, &c.Killed, &c.Wounded, &c.KilledUnknown, &c.WoundedUnknown); err != nil {
 			return nil, err
 		}
 		t, err := time.Parse(models.DateLayout, day)
@@ -343,9 +387,7 @@ func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[st
 		}
 		p := period(t, interval)
 		sum := out[p]
-		sum.Incidents += c.Incidents
-		sum.Killed += c.Killed
-		sum.Wounded += c.Wounded
+		sum.Add(c)
 		out[p] = sum
 	}
 	return out, rows.Err()

@@ -39,76 +39,102 @@ func randomIncident(r *rand.Rand) models.IncidentInput {
 	} else if in.Country != nil {
 		in.Region = pick("Ouaka", "Bangui", "")
 	}
+	in.Dataset = pick("acled", "un-fatalities", "", "")
+	// Figures not known, now and then: one in six line figures, one in
+	// eight incident totals.
+	figure := func(n int) models.Figure {
+		if r.IntN(6) == 0 {
+			return models.Unknown()
+		}
+		return models.Known(n)
+	}
+	sum := 0
 	for range r.IntN(4) {
 		k, w := r.IntN(3), r.IntN(4)
 		if k+w == 0 {
 			k = 1
 		}
-		in.Casualties = append(in.Casualties, models.CasualtyInput{
+		line := models.CasualtyInput{
 			Group: pick("peacekeeper", "peacekeeper", "national_forces", "civilian"), Nationality: pick("NE", "BF", "TD", "ML", ""),
-			Force: pick("MINUSMA", "FAMa", ""), Killed: &k, Wounded: &w,
-		})
+			Force: pick("MINUSMA", "FAMa", ""), Killed: figure(k), Wounded: figure(w),
+		}
+		sum += models.Value0(line.Killed.Value)
+		in.Casualties = append(in.Casualties, line)
 	}
 	if r.IntN(3) == 0 {
 		in.Forces = []string{*pick("MINUSMA", "Barkhane"), *pick("FAMa", "G5 Sahel", "MINUSMA")}
 	}
-	if r.IntN(4) == 0 {
-		extra := r.IntN(5)
-		in.Killed = &extra // below the breakdown sometimes: rejected, so add it on top
-		sum := 0
-		for _, c := range in.Casualties {
-			sum += *c.Killed
-		}
-		*in.Killed += sum
+	switch r.IntN(8) {
+	case 0, 1:
+		// A total above the breakdown: someone the lines do not name.
+		in.Killed = models.Known(sum + r.IntN(5))
+	case 2:
+		in.Killed = models.Unknown()
+	case 3:
+		in.Wounded = models.Unknown()
 	}
 	return in
 }
 
 // bruteReport computes a casualty report from the incidents themselves,
-// following the rules of DESIGN.md rather than the store's SQL.
+// following the rules of the README ("How figures are counted") rather
+// than the store's SQL: a report counts incidents, or (grouped by group or
+// nationality, or filtered by them) the parts of incidents, which are the
+// casualty lines and the part no line holds; an unknown figure adds what
+// is known of it and is counted among the unknowns.
 func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimension) ([]models.ReportRow, models.Counts) {
 	type cell struct {
-		vals      []any
-		incidents map[int64]bool
-		k, w      int64
+		vals                          []any
+		incidents, kUnknown, wUnknown map[int64]bool
+		k, w                          int64
+	}
+	newCell := func(vals []any) *cell {
+		return &cell{vals: vals, incidents: map[int64]bool{}, kUnknown: map[int64]bool{}, wUnknown: map[int64]bool{}}
 	}
 	cells := map[string]*cell{}
-	lines := slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
-	var totals models.Counts
-	seen := map[int64]bool{}
+	byParts := len(f.Groups)+len(f.Nationalities) > 0 || slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
+	all := newCell(nil)
 	for _, inc := range incs {
 		if !matches(inc, f) {
 			continue
 		}
 		type unit struct {
-			vals []any
-			k, w int64
+			group, nationality any
+			k, w               int64
+			kUnknown, wUnknown bool
 		}
 		var units []unit
-		if lines {
+		if byParts {
 			for _, c := range inc.Casualties {
-				if len(f.Groups) > 0 && !slices.Contains(f.Groups, c.Group) {
-					continue
-				}
-				if len(f.Nationalities) > 0 && (c.Nationality == nil || !slices.Contains(f.Nationalities, *c.Nationality)) {
-					continue
-				}
-				units = append(units, unit{k: int64(c.Killed), w: int64(c.Wounded), vals: []any{c}})
-				if !seen[inc.ID] {
-					seen[inc.ID] = true
-					totals.Incidents++
-				}
-				totals.Killed += int64(c.Killed)
-				totals.Wounded += int64(c.Wounded)
+				units = append(units, unit{group: string(c.Group), nationality: strOrNil(c.Nationality),
+					k: int64(models.Value0(c.Killed)), w: int64(models.Value0(c.Wounded)), kUnknown: c.Killed == nil, wUnknown: c.Wounded == nil})
 			}
+			if k, w, ok := inc.Unattributed(); ok {
+				units = append(units, unit{k: int64(models.Value0(k)), w: int64(models.Value0(w)), kUnknown: k == nil, wUnknown: w == nil})
+			}
+			units = slices.DeleteFunc(units, func(u unit) bool {
+				g, _ := u.group.(string)
+				n, _ := u.nationality.(string)
+				return len(f.Groups) > 0 && !slices.Contains(f.Groups, models.Group(g)) ||
+					len(f.Nationalities) > 0 && !slices.Contains(f.Nationalities, n)
+			})
 		} else {
-			units = []unit{{k: int64(inc.Killed), w: int64(inc.Wounded), vals: []any{nil}}}
-			totals.Incidents++
-			totals.Killed += int64(inc.Killed)
-			totals.Wounded += int64(inc.Wounded)
+			k, w := inc.Counted()
+			units = []unit{{k: int64(k), w: int64(w), kUnknown: inc.Killed == nil, wUnknown: inc.Wounded == nil}}
+		}
+		add := func(c *cell, u unit) {
+			c.incidents[inc.ID] = true
+			c.k += u.k
+			c.w += u.w
+			if u.kUnknown {
+				c.kUnknown[inc.ID] = true
+			}
+			if u.wUnknown {
+				c.wUnknown[inc.ID] = true
+			}
 		}
 		for _, u := range units {
-			line, _ := u.vals[0].(models.Casualty)
+			add(all, u)
 			combos := [][]any{{}}
 			for _, d := range dims {
 				var vs []any
@@ -121,6 +147,8 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 					vs = []any{strOrNil(inc.Mission)}
 				case "type":
 					vs = []any{string(inc.Type)}
+				case "dataset":
+					vs = []any{strOrNil(inc.Dataset)}
 				case "year":
 					var y int
 					fmt.Sscan(inc.OccurredOn[:4], &y)
@@ -142,9 +170,9 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 						vs = []any{nil}
 					}
 				case "group":
-					vs = []any{string(line.Group)}
+					vs = []any{u.group}
 				case "nationality":
-					vs = []any{strOrNil(line.Nationality)}
+					vs = []any{u.nationality}
 				}
 				var next [][]any
 				for _, c := range combos {
@@ -160,20 +188,22 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 					key += "|" + fmt.Sprint(strOrNil(inc.Country)) // a region groups within its country
 				}
 				if cells[key] == nil {
-					cells[key] = &cell{vals: c, incidents: map[int64]bool{}}
+					cells[key] = newCell(c)
 				}
-				cells[key].incidents[inc.ID] = true
-				cells[key].k += u.k
-				cells[key].w += u.w
+				add(cells[key], u)
 			}
 		}
 	}
+	counts := func(c *cell) models.Counts {
+		return models.Counts{Incidents: int64(len(c.incidents)), Killed: c.k, Wounded: c.w,
+			KilledUnknown: int64(len(c.kUnknown)), WoundedUnknown: int64(len(c.wUnknown))}
+	}
 	rows := []models.ReportRow{}
 	for _, c := range cells {
-		rows = append(rows, models.ReportRow{Values: c.vals, Counts: models.Counts{Incidents: int64(len(c.incidents)), Killed: c.k, Wounded: c.w}})
+		rows = append(rows, models.ReportRow{Values: c.vals, Counts: counts(c)})
 	}
 	sort.Slice(rows, func(i, j int) bool { return fmt.Sprint(rows[i].Values) < fmt.Sprint(rows[j].Values) })
-	return rows, totals
+	return rows, counts(all)
 }
 
 func strOrNil(s *string) any {
@@ -208,13 +238,18 @@ func matches(inc models.Incident, f models.Filter) bool {
 		}
 		return false
 	}
-	var nats, groups []string
+	// Group and nationality together ask for one line of both.
+	lineOK := len(f.Groups)+len(f.Nationalities) == 0
 	for _, c := range inc.Casualties {
+		nat := []string{}
 		if c.Nationality != nil {
-			nats = append(nats, *c.Nationality)
+			nat = append(nat, *c.Nationality)
 		}
-		groups = append(groups, string(c.Group))
+		if anyOf(f.Nationalities, nat, false) && anyOf(models.Names(f.Groups), []string{string(c.Group)}, false) {
+			lineOK = true
+		}
 	}
+	atLeast := func(min *int, figure *int) bool { return min == nil || figure != nil && *figure >= *min }
 	t := string(inc.Type)
 	regionOK := len(f.Regions) == 0
 	for _, r := range f.Regions {
@@ -224,10 +259,10 @@ func matches(inc models.Incident, f models.Filter) bool {
 	}
 	return regionOK && in(f.Countries, inc.Country, false) && in(f.Missions, inc.Mission, true) &&
 		in(models.Names(f.Types), &t, false) && anyOf(f.Forces, inc.Forces, true) &&
-		anyOf(f.ContributingCountries, inc.ContributingCountries, false) && anyOf(f.Nationalities, nats, false) &&
-		anyOf(models.Names(f.Groups), groups, false) &&
+		anyOf(f.ContributingCountries, inc.ContributingCountries, false) && lineOK &&
+		in(f.Datasets, inc.Dataset, false) && in(f.ExternalIDs, inc.ExternalID, false) &&
 		(f.From == nil || inc.OccurredOn >= *f.From) && (f.To == nil || inc.OccurredOn <= *f.To) &&
-		(f.MinKilled == nil || inc.Killed >= *f.MinKilled) && (f.MinWounded == nil || inc.Wounded >= *f.MinWounded)
+		atLeast(f.MinKilled, inc.Killed) && atLeast(f.MinWounded, inc.Wounded)
 }
 
 func randomQuery(r *rand.Rand) url.Values {
@@ -237,7 +272,7 @@ func randomQuery(r *rand.Rand) url.Values {
 		"type": {"ied", "ambush,armed_attack"}, "force": {"fama", "Barkhane", "MINUSMA,G5 Sahel"}, "contributing_country": {"NE", "BF,TD"},
 		"nationality": {"NE", "ML", "BF,TD"}, "group": {"peacekeeper", "civilian,national_forces"},
 		"from": {"2016-01-01", "2016-03-01", "2016-05-17"}, "to": {"2017-12-31", "2017-06-30", "2017-02-11"},
-		"min_killed": {"1", "3"}, "min_wounded": {"2"},
+		"min_killed": {"1", "3", "0"}, "min_wounded": {"2", "0"}, "dataset": {"acled", "un-fatalities,acled"},
 	}
 	names := make([]string, 0, len(opts))
 	for k := range opts {
@@ -254,7 +289,7 @@ func randomQuery(r *rand.Rand) url.Values {
 	// Half the time only dimensions the totals tables keep, so that path is
 	// exercised as often as the other.
 	if r.IntN(2) == 0 {
-		dims = []models.Dimension{"region", "country", "mission", "type", "year", "month"}
+		dims = []models.Dimension{"region", "country", "mission", "type", "year", "month", "dataset"}
 		r.Shuffle(len(dims), func(i, j int) { dims[i], dims[j] = dims[j], dims[i] })
 		for _, k := range []string{"force", "contributing_country", "nationality", "group", "min_killed", "min_wounded"} {
 			v.Del(k)
@@ -331,9 +366,8 @@ func TestSeedReportByNationality(t *testing.T) {
 	if _, err := s.CreateIncident(ctx, "t", mustNormalize(t, menaka())); err != nil {
 		t.Fatal(err)
 	}
-	three := 3
 	mopti := models.IncidentInput{OccurredOn: ptr("2017-11-24"), Country: ptr("ML"), Region: ptr("Mopti"), Type: ptr("complex_attack"),
-		Mission: ptr("MINUSMA"), Casualties: []models.CasualtyInput{{Group: ptr("peacekeeper"), Nationality: ptr("BF"), Killed: ptr(1), Wounded: &three}}}
+		Mission: ptr("MINUSMA"), Casualties: []models.CasualtyInput{{Group: ptr("peacekeeper"), Nationality: ptr("BF"), Killed: models.Known(1), Wounded: models.Known(3)}}}
 	if _, err := s.CreateIncident(ctx, "t", mustNormalize(t, mopti)); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 type incidentRow struct {
 	ID                    int64
 	ExternalID            *string
+	Dataset               *string
+	Origin                string
 	OccurredOn            string
 	DatePrecision         string
 	Mission               *string
@@ -29,8 +31,10 @@ type incidentRow struct {
 	Longitude             *float64
 	Type                  string
 	Summary               string
-	Killed                int
+	Killed                int // what the incident adds to a sum: see models.Incident.Counted
 	Wounded               int
+	KilledKnown           int // 1 when Killed is the figure itself, 0 when it is unknown
+	WoundedKnown          int
 	Forces                string
 	ContributingCountries string
 	Casualties            string
@@ -92,12 +96,13 @@ func parseList(s string) []string {
 }
 
 func toRow(inc *models.Incident) incidentRow {
+	killed, wounded := inc.Counted()
 	r := incidentRow{
-		ID: inc.ID, ExternalID: inc.ExternalID, OccurredOn: inc.OccurredOn,
+		ID: inc.ID, ExternalID: inc.ExternalID, Dataset: inc.Dataset, Origin: string(inc.Origin), OccurredOn: inc.OccurredOn,
 		DatePrecision: string(inc.DatePrecision), Mission: inc.Mission, MissionKey: foldPtr(inc.Mission),
 		Country: inc.Country, Region: inc.Region, RegionKey: foldPtr(inc.Region), Locality: inc.Locality,
 		Latitude: inc.Latitude, Longitude: inc.Longitude, Type: string(inc.Type), Summary: inc.Summary,
-		Killed: inc.Killed, Wounded: inc.Wounded,
+		Killed: killed, Wounded: wounded, KilledKnown: known(inc.Killed), WoundedKnown: known(inc.Wounded),
 		Forces: jsonList(inc.Forces), ContributingCountries: jsonList(inc.ContributingCountries),
 		Casualties: jsonArray(inc.Casualties), Sources: jsonArray(inc.Sources),
 		Created: formatTime(inc.CreatedAt), Updated: formatTime(inc.UpdatedAt), Version: inc.Version,
@@ -111,10 +116,10 @@ func toRow(inc *models.Incident) incidentRow {
 
 func fromRow(r incidentRow) models.Incident {
 	inc := models.Incident{
-		ID: r.ID, ExternalID: r.ExternalID, OccurredOn: r.OccurredOn,
+		ID: r.ID, ExternalID: r.ExternalID, Dataset: r.Dataset, Origin: models.Origin(r.Origin), OccurredOn: r.OccurredOn,
 		DatePrecision: models.DatePrecision(r.DatePrecision), Mission: r.Mission, Country: r.Country,
 		Region: r.Region, Locality: r.Locality, Latitude: r.Latitude, Longitude: r.Longitude,
-		Type: models.IncidentType(r.Type), Summary: r.Summary, Killed: r.Killed, Wounded: r.Wounded,
+		Type: models.IncidentType(r.Type), Summary: r.Summary, Killed: figure(r.Killed, r.KilledKnown), Wounded: figure(r.Wounded, r.WoundedKnown),
 		Forces: parseList(r.Forces), ContributingCountries: parseList(r.ContributingCountries),
 		Casualties: parseCasualties(r.Casualties), Sources: parseSources(r.Sources),
 		CreatedAt: parseTime(r.Created), UpdatedAt: parseTime(r.Updated), Version: r.Version,
@@ -124,6 +129,22 @@ func fromRow(r incidentRow) models.Incident {
 		inc.DeletedAt = &d
 	}
 	return inc
+}
+
+// known is a figure's known flag as stored.
+func known(figure *int) int {
+	if figure == nil {
+		return 0
+	}
+	return 1
+}
+
+// figure is a stored figure as the API shows it: nil when not known.
+func figure(n, known int) *int {
+	if known == 0 {
+		return nil
+	}
+	return &n
 }
 
 func jsonArray[T any](items []T) string {

@@ -32,10 +32,10 @@ func menaka() models.IncidentInput {
 		Country: ptr("Mali"), Region: ptr("menaka"), Type: ptr("armed_attack"),
 		Summary: ptr("Peacekeepers repelled an attack by unidentified assailants."),
 		Casualties: []models.CasualtyInput{
-			{Group: ptr("peacekeeper"), Force: ptr("MINUSMA"), Nationality: ptr("Niger"), Killed: ptr(3), Wounded: ptr(0)},
-			{Group: ptr("peacekeeper"), Force: ptr("MINUSMA"), Wounded: ptr(16)},
-			{Group: ptr("contractor"), Force: ptr("MINUSMA"), Wounded: ptr(1)},
-			{Group: ptr("national_forces"), Force: ptr("FAMa"), Nationality: ptr("ML"), Killed: ptr(1), Wounded: ptr(1)},
+			{Group: ptr("peacekeeper"), Force: ptr("MINUSMA"), Nationality: ptr("Niger"), Killed: models.Known(3), Wounded: models.Known(0)},
+			{Group: ptr("peacekeeper"), Force: ptr("MINUSMA"), Wounded: models.Known(16)},
+			{Group: ptr("contractor"), Force: ptr("MINUSMA"), Wounded: models.Known(1)},
+			{Group: ptr("national_forces"), Force: ptr("FAMa"), Nationality: ptr("ML"), Killed: models.Known(1), Wounded: models.Known(1)},
 		},
 	}
 }
@@ -63,7 +63,7 @@ func TestCreateThenGetReturnsCanonicalIncident(t *testing.T) {
 	if got.Version != 1 || *got.Region != "Ménaka" || *got.Country != "ML" {
 		t.Fatalf("got version %d region %v country %v", got.Version, *got.Region, *got.Country)
 	}
-	if got.Killed != 4 || got.Wounded != 18 {
+	if models.Value0(got.Killed) != 4 || models.Value0(got.Wounded) != 18 {
 		t.Errorf("totals from breakdown: killed %d wounded %d, want 4 and 18", got.Killed, got.Wounded)
 	}
 	if len(got.Casualties) != 4 || *got.Casualties[0].Nationality != "NE" {
@@ -130,7 +130,7 @@ func TestDeleteIsSoftAndKeepsHistory(t *testing.T) {
 		t.Fatalf("history after delete = %+v, %v", hist, err)
 	}
 	old, err := s.IncidentAt(ctx, inc.ID, 1)
-	if err != nil || old.Killed != 4 {
+	if err != nil || models.Value0(old.Killed) != 4 {
 		t.Fatalf("version 1 = %+v, %v", old, err)
 	}
 	res, err := s.ListIncidents(ctx, models.Filter{}, models.Page{Sort: "-occurred_on", Limit: 10})

@@ -17,14 +17,28 @@ type totalsTable struct {
 }
 
 // key returns the key columns of inc's row in t: period, region_key,
-// region, country, mission_key, mission and type.
-func (t totalsTable) key(inc *models.Incident) (period, regionKey, region, country, missionKey, mission, typ string) {
+// region, country, mission_key, mission, type and dataset.
+func (t totalsTable) key(inc *models.Incident) (period, regionKey, region, country, missionKey, mission, typ, dataset string) {
 	period = inc.OccurredOn[:t.size]
 	if t.periodOnly {
-		return period, "", "", "", "", "", ""
+		return period, "", "", "", "", "", "", ""
 	}
 	return period, deref(foldPtr(inc.Region)), deref(inc.Region), deref(inc.Country),
-		deref(foldPtr(inc.Mission)), deref(inc.Mission), string(inc.Type)
+		deref(foldPtr(inc.Mission)), deref(inc.Mission), string(inc.Type), deref(inc.Dataset)
+}
+
+// incidentCounts is what one incident adds to a total.
+func incidentCounts(inc *models.Incident) models.Counts {
+	k, w := inc.Counted()
+	return models.Counts{Incidents: 1, Killed: int64(k), Wounded: int64(w),
+		KilledUnknown: int64(1 - known(inc.Killed)), WoundedUnknown: int64(1 - known(inc.Wounded))}
+}
+
+// signed is c added (sign +1) or taken away (sign -1).
+func signed(c models.Counts, sign int) models.Counts {
+	s := int64(sign)
+	return models.Counts{Incidents: s * c.Incidents, Killed: s * c.Killed, Wounded: s * c.Wounded,
+		KilledUnknown: s * c.KilledUnknown, WoundedUnknown: s * c.WoundedUnknown}
 }
 
 // periodSize is the length of the occurred_on prefix that names a period

@@ -50,7 +50,7 @@ type writer struct {
 }
 
 type totalsKey struct {
-	table, period, regionKey, region, country, missionKey, mission, typ string
+	table, period, regionKey, region, country, missionKey, mission, typ, dataset string
 }
 
 func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
@@ -120,12 +120,41 @@ type multiKey struct {
 
 // The child tables and their columns, in the order insertRows takes values.
 const (
-	casualtiesInsert = "casualties (incident_id, position, grp, force, force_key, nationality, killed, wounded)"
+	casualtiesInsert = "casualties (incident_id, position, grp, force, force_key, nationality, killed, killed_known, wounded, wounded_known)"
 	forcesInsert     = "incident_forces (incident_id, position, name, name_key)"
 	countriesInsert  = "incident_countries (incident_id, position, code)"
 	sourcesInsert    = "sources (incident_id, position, title, publisher, url, published_on, language)"
 	wordsInsert      = "incident_words (word, incident_id)"
 )
+
+// casualtyColumns are the columns of the casualties table, in the order of
+// casualtyValues: the writer, COPY and the copy between engines all take
+// them from here. The table holds an incident's lines and, at position
+// unattributedPosition, the part of its figures no line holds.
+var casualtyColumns = []string{"incident_id", "position", "grp", "force", "force_key", "nationality", "killed", "killed_known", "wounded", "wounded_known"}
+
+// unattributedPosition is where the unattributed part of an incident's
+// figures is stored among its lines, with group ” and no nationality, so
+// that a report by group or nationality counts it (as no group) with the
+// same join as the lines (migration 0011).
+const unattributedPosition = -1
+
+// casualtyValues is line number position of incident id as stored: an
+// unknown figure is 0 with its known flag 0, so sums need no NULL handling.
+func casualtyValues(id int64, position int, c models.Casualty) []any {
+	return []any{id, position, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality,
+		models.Value0(c.Killed), known(c.Killed), models.Value0(c.Wounded), known(c.Wounded)}
+}
+
+// unattributedValues is the casualties row of inc's unattributed part, when
+// it has one (see models.Incident.Unattributed).
+func unattributedValues(inc *models.Incident) ([]any, bool) {
+	k, w, ok := inc.Unattributed()
+	if !ok {
+		return nil, false
+	}
+	return []any{inc.ID, unattributedPosition, "", nil, nil, nil, models.Value0(k), known(k), models.Value0(w), known(w)}, true
+}
 
 // maxRowsPerInsert keeps rows times columns far below SQLite's limit on
 // host parameters.
@@ -200,15 +229,20 @@ func (w *writer) insert(inc *models.Incident, actor string) error {
 }
 
 // writeChildren writes the rows that depend on an incident: its casualty
-// lines, forces, contributing countries, sources and words; and collects
-// its labels.
+// lines and the part of its figures they leave unattributed, forces,
+// contributing countries, sources and words; and collects its labels.
 func (w *writer) writeChildren(inc *models.Incident) error {
 	a := w.args[:0]
 	for i, c := range inc.Casualties {
-		a = append(a, inc.ID, i, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality, c.Killed, c.Wounded)
+		a = append(a, casualtyValues(inc.ID, i, c)...)
 	}
-	if err := w.insertRows(casualtiesInsert, 8, 1, a); err != nil {
+	if err := w.insertRows(casualtiesInsert, len(casualtyColumns), 1, a); err != nil {
 		return err
+	}
+	if u, ok := unattributedValues(inc); ok {
+		if err := w.insertRows(casualtiesInsert, len(casualtyColumns), 1, u); err != nil {
+			return err
+		}
 	}
 	a = a[:0]
 	for i, f := range inc.Forces {
@@ -354,11 +388,9 @@ func (w *writer) flushWords() error {
 func (w *writer) addTotals(inc *models.Incident, sign int) {
 	for _, t := range totalsTables {
 		k := totalsKey{table: t.name}
-		k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ = t.key(inc)
+		k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset = t.key(inc)
 		c := w.totals[k]
-		c.Incidents += int64(sign)
-		c.Killed += int64(sign * inc.Killed)
-		c.Wounded += int64(sign * inc.Wounded)
+		c.Add(signed(incidentCounts(inc), sign))
 		w.totals[k] = c
 	}
 	if sign < 0 {
@@ -384,24 +416,28 @@ func (w *writer) flush() error {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b totalsKey) int {
-		return strings.Compare(a.table+"|"+a.period+"|"+a.regionKey+"|"+a.country+"|"+a.missionKey+"|"+a.typ,
-			b.table+"|"+b.period+"|"+b.regionKey+"|"+b.country+"|"+b.missionKey+"|"+b.typ)
+		return strings.Compare(a.table+"|"+a.period+"|"+a.regionKey+"|"+a.country+"|"+a.missionKey+"|"+a.typ+"|"+a.dataset,
+			b.table+"|"+b.period+"|"+b.regionKey+"|"+b.country+"|"+b.missionKey+"|"+b.typ+"|"+b.dataset)
 	})
 	for _, k := range keys {
 		c := w.totals[k]
-		err := w.g.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, incidents, killed, wounded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (period, region_key, country, mission_key, type) DO UPDATE SET
+		err := w.g.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, dataset,
+				incidents, killed, wounded, killed_unknown, wounded_unknown)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (period, region_key, country, mission_key, type, dataset) DO UPDATE SET
 				incidents = `+k.table+`.incidents + excluded.incidents,
 				killed = `+k.table+`.killed + excluded.killed,
-				wounded = `+k.table+`.wounded + excluded.wounded`,
-			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, c.Incidents, c.Killed, c.Wounded).Error
+				wounded = `+k.table+`.wounded + excluded.wounded,
+				killed_unknown = `+k.table+`.killed_unknown + excluded.killed_unknown,
+				wounded_unknown = `+k.table+`.wounded_unknown + excluded.wounded_unknown`,
+			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset,
+			c.Incidents, c.Killed, c.Wounded, c.KilledUnknown, c.WoundedUnknown).Error
 		if err != nil {
 			return err
 		}
 		if w.removed && c.Incidents < 0 {
-			err := w.g.Exec(`DELETE FROM `+k.table+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND incidents <= 0`,
-				k.period, k.regionKey, k.country, k.missionKey, k.typ).Error
+			err := w.g.Exec(`DELETE FROM `+k.table+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND dataset = ? AND incidents <= 0`,
+				k.period, k.regionKey, k.country, k.missionKey, k.typ, k.dataset).Error
 			if err != nil {
 				return err
 			}

@@ -209,7 +209,7 @@ func (r *rawSQL) getByID(ctx context.Context, id int64) error {
 	if r.onRow {
 		return nil
 	}
-	if _, err := r.drain(ctx, "SELECT grp, force, nationality, killed, wounded FROM casualties WHERE incident_id = ? ORDER BY position", id); err != nil {
+	if _, err := r.drain(ctx, "SELECT grp, force, nationality, killed, wounded FROM casualties WHERE incident_id = ? AND position >= 0 ORDER BY position", id); err != nil {
 		return err
 	}
 	_, err = r.drain(ctx, "SELECT title, publisher, url, published_on, language FROM sources WHERE incident_id = ? ORDER BY position", id)
@@ -292,7 +292,7 @@ func (r *rawSQL) page(ctx context.Context, f listFilter, after *keyset, limit in
 	for i, id := range ids {
 		idArgs[i] = id
 	}
-	if _, err := r.drain(ctx, "SELECT incident_id, grp, force, nationality, killed, wounded FROM casualties WHERE incident_id IN "+in+
+	if _, err := r.drain(ctx, "SELECT incident_id, grp, force, nationality, killed, wounded FROM casualties WHERE position >= 0 AND incident_id IN "+in+
 		" ORDER BY incident_id, position", idArgs...); err != nil {
 		return 0, nil, err
 	}
@@ -510,7 +510,7 @@ func (r *rawSQL) exportJoinCSV(ctx context.Context, out io.Writer) (int64, error
 	rows, err := tx.QueryContext(quiet(ctx), `SELECT i.id, i.external_id, i.occurred_on, i.date_precision, i.mission, i.country, i.region, i.locality,
 	i.latitude, i.longitude, i.type, i.summary, i.killed, i.wounded, i.forces, i.contributing_countries, i.created_at, i.updated_at, i.version,
 	c.grp, c.force, c.nationality, c.killed, c.wounded
-FROM incidents i LEFT JOIN casualties c ON c.incident_id = i.id
+FROM incidents i LEFT JOIN casualties c ON c.incident_id = i.id AND c.position >= 0
 WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 	if err != nil {
 		return 0, err
@@ -585,7 +585,7 @@ WHERE i.deleted_at IS NULL ORDER BY i.id, c.position`)
 		if cas[0].Valid {
 			k, _ := strconv.Atoi(cas[3].String)
 			wd, _ := strconv.Atoi(cas[4].String)
-			lines = append(lines, models.Casualty{Group: models.Group(cas[0].String), Force: nullable(cas[1]), Nationality: nullable(cas[2]), Killed: k, Wounded: wd})
+			lines = append(lines, models.Casualty{Group: models.Group(cas[0].String), Force: nullable(cas[1]), Nationality: nullable(cas[2]), Killed: &k, Wounded: &wd})
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -30,6 +30,7 @@ func importCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Usage: "csv, ndjson, json, acled or un-fatalities (default: from the file name)"},
 			&cli.StringFlag{Name: "on-conflict", Value: "fail", Usage: "what to do with an external_id that is stored already: fail, skip or update"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "check every record and report, store nothing"},
+			&cli.StringFlag{Name: "dataset", Usage: "label for the records that carry none (default: acled or un-fatalities for those formats)"},
 			&cli.StringFlag{Name: "actor", Value: "cli-import", Usage: "name recorded in the history of what is imported"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -62,6 +63,10 @@ func importCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			origin, dataset, err := exchange.Provenance(format, cmd.String("dataset"), "--dataset")
+			if err != nil {
+				return err
+			}
 			s, err := openStore(ctx, cmd)
 			if err != nil {
 				return err
@@ -69,7 +74,7 @@ func importCommand() *cli.Command {
 			defer s.Close()
 			start := time.Now()
 			res, err := s.Import(ctx, cmd.String("actor"), r, models.ImportOptions{
-				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"),
+				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"), Origin: origin, Dataset: dataset,
 				// Whoever can run the command holds the database file: no role
 				// is narrower than that.
 				Restore: true})

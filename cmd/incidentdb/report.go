@@ -71,7 +71,7 @@ func reportCommand() *cli.Command {
 			}
 			total := make([]string, len(rep.GroupBy))
 			total[0] = "total"
-			row(append(total, fmt.Sprint(rep.Totals.Incidents), fmt.Sprint(rep.Totals.Killed), fmt.Sprint(rep.Totals.Wounded)))
+			row(append(total, exchange.CountCells(rep.Totals)...))
 			return tw.Flush()
 		},
 	}

@@ -95,13 +95,17 @@ func (g *Generator) Next() models.IncidentInput {
 		case r < 80: // left out: the totals are the sum of the lines
 		case r < 95: // a partial breakdown: more were hit than the lines name
 			killed, wounded = sumK+g.between(0, 5), sumW+g.between(1, 8)
-			in.Killed, in.Wounded = ptr(killed), ptr(wounded)
+			in.Killed, in.Wounded = models.Known(killed), models.Known(wounded)
 		default: // given and equal to the sum
-			in.Killed = ptr(killed)
+			in.Killed = models.Known(killed)
 		}
 	} else if g.permille(900) {
 		killed, wounded = g.skewed(650, 450), g.skewed(500, 550)
-		in.Killed, in.Wounded = ptr(killed), ptr(wounded)
+		in.Killed, in.Wounded = models.Known(killed), models.Known(wounded)
+	} else {
+		// As ACLED's events and the UN's deaths come: no one counted
+		// the wounded.
+		in.Wounded = models.Unknown()
 	}
 
 	in.Forces = g.forces(m, partner, hasNational)
@@ -199,10 +203,10 @@ func (g *Generator) casualties(in *models.IncidentInput, m *mission, typ models.
 		}
 		// A zero may be left out rather than sent, which means the same.
 		if k > 0 || !g.permille(150) {
-			line.Killed = ptr(k)
+			line.Killed = models.Known(k)
 		}
 		if w > 0 || !g.permille(150) {
-			line.Wounded = ptr(w)
+			line.Wounded = models.Known(w)
 		}
 		in.Casualties = append(in.Casualties, line)
 	}
