@@ -317,6 +317,52 @@ func TestACLEDTypes(t *testing.T) {
 	}
 }
 
+// Every sub-event type of ACLED's codebook (2023 edition) under its event
+// type, as written and with the trailing space some exports carry.
+func TestACLEDCodebookSubEventTypes(t *testing.T) {
+	codebook := []struct {
+		event, sub string
+		want       models.IncidentType
+	}{
+		{"Battles", "Government regains territory", models.ArmedAttack},
+		{"Battles", "Non-state actor overtakes territory", models.ArmedAttack},
+		{"Battles", "Armed clash", models.ArmedAttack},
+		{"Explosions/Remote violence", "Chemical weapon", models.OtherType},
+		{"Explosions/Remote violence", "Air/drone strike", models.IndirectFire},
+		{"Explosions/Remote violence", "Suicide bomb", models.SuicideAttack},
+		{"Explosions/Remote violence", "Shelling/artillery/missile attack", models.IndirectFire},
+		{"Explosions/Remote violence", "Remote explosive/landmine/IED", models.IED},
+		{"Explosions/Remote violence", "Grenade", models.OtherType},
+		{"Violence against civilians", "Sexual violence", models.OtherType},
+		{"Violence against civilians", "Attack", models.ArmedAttack},
+		{"Violence against civilians", "Abduction/forced disappearance", models.Abduction},
+		{"Protests", "Peaceful protest", models.OtherType},
+		{"Protests", "Protest with intervention", models.OtherType},
+		{"Protests", "Excessive force against protesters", models.OtherType},
+		{"Riots", "Violent demonstration", models.OtherType},
+		{"Riots", "Mob violence", models.OtherType},
+		{"Strategic developments", "Agreement", models.OtherType},
+		{"Strategic developments", "Arrests", models.OtherType},
+		{"Strategic developments", "Change to group/activity", models.OtherType},
+		{"Strategic developments", "Disrupted weapons use", models.OtherType},
+		{"Strategic developments", "Headquarters or base established", models.OtherType},
+		{"Strategic developments", "Looting/property destruction", models.OtherType},
+		{"Strategic developments", "Non-violent transfer of territory", models.OtherType},
+		{"Strategic developments", "Other", models.OtherType},
+	}
+	for _, tt := range codebook {
+		for _, sub := range []string{tt.sub, tt.sub + " "} {
+			recs := readString(t, "acled", acledCSV(acledRow("event_type", tt.event+" ", "sub_event_type", sub)))
+			if len(recs) != 1 || recs[0].Err != nil {
+				t.Fatalf("%q/%q: %+v", tt.event, sub, recs)
+			}
+			if got := str(recs[0].Input.Type); got != string(tt.want) {
+				t.Errorf("%q/%q: type %s, want %s", tt.event, sub, got, tt.want)
+			}
+		}
+	}
+}
+
 func TestACLEDActors(t *testing.T) {
 	const minusma = "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-2023)"
 	tests := []struct {
@@ -596,4 +642,42 @@ func FuzzACLEDReader(f *testing.F) {
 	f.Add([]byte("event_id_cnty,event_date,country,fatalities,sub_event_type\n#x,#date,#country,#affected,#event\nA,1 Jan 2020,Mali,1,Attack\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "acled", data) })
+}
+
+// A file as a Mali export comes, every row valid: victims and crowds are
+// no force, the generic UN actor is the force "United Nations" and no
+// mission, regions resolve through the gazetteer (with a trailing space,
+// and by exonym), and the wounded, which ACLED does not count, are unknown.
+func TestACLEDMaliFile(t *testing.T) {
+	recs := readFixture(t, "acled", "acled_mali_synthetic.csv")
+	type event struct {
+		Region, Mission string
+		Type            models.IncidentType
+		Killed          int
+		Forces          []string
+	}
+	got := map[string]event{}
+	for _, r := range recs {
+		if r.Err != nil {
+			t.Fatalf("line %d: %v", r.Line, r.Err)
+		}
+		inc, err := r.Input.Normalize(now)
+		if err != nil {
+			t.Fatalf("line %d: %v", r.Line, err)
+		}
+		if inc.Wounded != nil {
+			t.Errorf("%s: wounded %d, want unknown", *inc.ExternalID, *inc.Wounded)
+		}
+		got[*inc.ExternalID] = event{str(inc.Region), str(inc.Mission), inc.Type, models.Value0(inc.Killed), inc.Forces}
+	}
+	want := map[string]event{
+		"MLI3001": {"Ménaka", "MINUSMA", models.ArmedAttack, 3, []string{"JNIM: Group for Support of Islam and Muslims", "MINUSMA"}},
+		"MLI3002": {"Mopti", "<nil>", models.ArmedAttack, 2, []string{"Unidentified Armed Group (Mali)"}},
+		"MLI3003": {"Bamako", "<nil>", models.OtherType, 0, []string{}},
+		"MLI3004": {"Gao", "<nil>", models.OtherType, 0, []string{"United Nations"}},
+		"MLI3005": {"Tombouctou", "MINUSMA", models.IED, 1, []string{"Unidentified Armed Group (Mali)", "MINUSMA", "FAMa"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
 }

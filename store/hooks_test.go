@@ -18,3 +18,6 @@ func (s *Store) LimitPages(extra int) error {
 
 // IncidentColumns is the column table's list of the incidents columns.
 var IncidentColumns = allColumns
+
+// MigrateUpTo stops the migrations after a version while set (0: all).
+var MigrateUpTo = &migrateUpTo

@@ -206,6 +206,10 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 	return out, nil
 }
 
+// migrateUpTo, when set by a test, stops the migrations after that
+// version, so that the test can write what an older version stored.
+var migrateUpTo int
+
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations.
 func (s *Store) migrate(ctx context.Context) error {
@@ -225,6 +229,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range list {
+		if migrateUpTo > 0 && m.version > migrateUpTo {
+			break
+		}
 		err := db.Transaction(func(tx *gorm.DB) error {
 			var n int64
 			if err := tx.Raw("SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n).Error; err != nil {
