@@ -149,3 +149,26 @@ func TestReadingCommandsRefuseAMissingDatabase(t *testing.T) {
 		}
 	}
 }
+
+// An import records its format as the origin and labels its records with
+// --dataset (or the format's own dataset); a bad label stores nothing.
+func TestImportLabelsItsDataset(t *testing.T) {
+	storetest.SkipOnPostgres(t, "the command line opens SQLite files here")
+	db := filepath.Join(t.TempDir(), "d.db")
+	fixture := filepath.Join("..", "..", "testdata", "un_fatalities_historical_synthetic.csv")
+	if _, errOut, code := runCLI(t, "import", "--db", db, "--format", "un-fatalities", "--dataset", "No Spaces", fixture); code == 0 || !strings.Contains(errOut, "--dataset") {
+		t.Errorf("a bad label: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "import", "--db", db, "--format", "un-fatalities", "--dataset", "UN-2024", fixture); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	out, _, code := runCLI(t, "export", "--db", db, "--format", "ndjson", "--dataset", "un-2024")
+	n := strings.Count(out, "\n")
+	if code != 0 || n == 0 || strings.Count(out, `"dataset":"un-2024","origin":"un-fatalities"`) != n || strings.Count(out, `"wounded":null`) < n {
+		t.Errorf("export of dataset un-2024 (exit %d, %d incidents):\n%.600s", code, n, out)
+	}
+	table, _, code := runCLI(t, "report", "--db", db, "--group-by", "dataset")
+	if code != 0 || !strings.Contains(table, "un-2024") || !strings.Contains(table, "wounded_unknown") {
+		t.Errorf("report by dataset (exit %d):\n%s", code, table)
+	}
+}
