@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -103,15 +101,5 @@ func rebindFor(dsn, q string) string {
 	if !store.IsPostgres(dsn) {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return store.RebindPostgres(q)
 }

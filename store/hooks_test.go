@@ -21,3 +21,6 @@ var IncidentColumns = allColumns
 
 // MigrateUpTo stops the migrations after a version while set (0: all).
 var MigrateUpTo = &migrateUpTo
+
+// RebindPostgres writes ? placeholders as $1, $2...
+func RebindPostgres(q string) string { return postgresDialect{}.rebind(q) }
