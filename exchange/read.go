@@ -277,14 +277,21 @@ func (cr *CSVReader) parse(rec []string) (models.IncidentInput, error) {
 	if v, ok := cr.src.get(rec, "contributing_countries"); ok {
 		in.ContributingCountries = splitList(v)
 	}
-	if v := str("casualties"); v != nil {
-		if err := json.Unmarshal([]byte(*v), &in.Casualties); err != nil {
-			fe.Add("casualties", "must be a JSON array of casualty lines as export writes them")
+	for _, cell := range []struct {
+		column string
+		into   any
+	}{{"casualties", &in.Casualties}, {"sources", &in.Sources}} {
+		v := str(cell.column)
+		if v == nil {
+			continue
 		}
-	}
-	if v := str("sources"); v != nil {
-		if err := json.Unmarshal([]byte(*v), &in.Sources); err != nil {
-			fe.Add("sources", "must be a JSON array of sources as export writes them")
+		var e *models.Error
+		if err := models.DecodeCell([]byte(*v), cell.column, cell.into); errors.As(err, &e) {
+			for _, f := range e.Fields {
+				fe.Add(f.Field, "%s (the cell holds a JSON array as export writes it)", f.Message)
+			}
+		} else if err != nil {
+			fe.Add(cell.column, "must be a JSON array as export writes it")
 		}
 	}
 	return in, fe.Err("the row is not valid")

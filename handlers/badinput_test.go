@@ -96,6 +96,18 @@ func TestBadInputIsRejectedNamingTheFieldAndChangesNothing(t *testing.T) {
 		{"patch with unknown field", "PATCH", item, `{"colour":"red"}`, 400, "colour"},
 		{"patch with a field in capitals", "PATCH", item, `{"Summary":"changed?"}`, 400, "Summary"},
 		{"patch with negative killed", "PATCH", item, `{"killed":-5}`, 422, "killed"},
+		// A patch's numbers are read as a create reads them, not as floats.
+		{"patch with killed as an exponent", "PATCH", item, `{"killed":1e3}`, 422, "killed"},
+		{"patch with a fractional killed", "PATCH", item, `{"killed":1.000000000000000000001}`, 422, "killed"},
+		{"patch with an overflowing latitude", "PATCH", item, `{"latitude":1e400,"longitude":2}`, 422, "latitude"},
+		{"patch with a line's killed a float", "PATCH", item, `{"casualties":[{"group":"civilian","killed":2.0}]}`, 422, "casualties.killed"},
+		{"external_id with a NUL", "GET", "/api/v1/incidents?external_id=a%00b", "", 400, "external_id"},
+		{"external_id with a NUL on a report", "GET", "/api/v1/reports/casualties?group_by=dataset&external_id=a%00b", "", 400, "external_id"},
+		{"a weekly series of a millennium", "GET", "/api/v1/reports/timeseries?interval=week&from=1250&to=2019", "", 400, "interval"},
+		{"a year before the first", "GET", "/api/v1/reports/timeseries?interval=week&from=0000&to=0001", "", 400, "from"},
+		{"a placeholder as a country filter", "GET", "/api/v1/incidents?country=ZZ", "", 400, "country"},
+		{"a bad dataset label", "GET", "/api/v1/incidents?dataset=a%20b", "", 400, "dataset"},
+		{"a regions country with a slip", "GET", "/api/v1/regions?country=Mal", "", 400, "country"},
 		{"patch not an object", "PATCH", item, `"text"`, 400, "body"},
 		{"bad If-Match", "PATCH", item, `{"summary":"x"}`, 400, "If-Match"},
 	}

@@ -217,7 +217,7 @@ func (h *reportHandlers) regions(c *gin.Context) {
 	if v := strings.TrimSpace(c.Query("country")); v != "" {
 		code, ok := gazetteer.LookupCountry(v)
 		if !ok {
-			writeError(c, malformed("country", "%q is not a known country", v))
+			writeError(c, malformed("country", "%s", gazetteer.UnknownCountry(v)))
 			return
 		}
 		country = code

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -36,6 +37,9 @@ type Filter struct {
 	// only.
 	Deleted      bool
 	UpdatedSince *string
+	// Typed holds each folded mission and force as the client wrote it,
+	// for messages about it.
+	Typed map[string]string
 }
 
 // RegionRef is one region a filter asks for: its folded name, and its
@@ -82,7 +86,7 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 			if code, ok := gazetteer.LookupCountry(c); ok {
 				f.Countries = appendNew(f.Countries, code)
 			} else {
-				fe.Add("country", "%s", gazetteer.UnknownCountry(c))
+				fe.Add("country", "%s", notACountry(c))
 			}
 		}
 		if len(f.Countries) == 1 {
@@ -111,9 +115,16 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 		}
 		f.Regions = appendNew(f.Regions, ref)
 	}
+	typed := func(key, as string) {
+		if f.Typed == nil {
+			f.Typed = map[string]string{}
+		}
+		f.Typed[key] = as
+	}
 	for _, m := range listParam(&fe, v, "mission") {
 		if k := gazetteer.Fold(m); k != "" {
 			f.Missions = appendNew(f.Missions, k)
+			typed(k, m)
 		} else {
 			fe.Add("mission", "%q has no letters or digits", m)
 		}
@@ -129,6 +140,7 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 	for _, force := range listParam(&fe, v, "force") {
 		if k := gazetteer.Fold(force); k != "" {
 			f.Forces = appendNew(f.Forces, k)
+			typed(k, force)
 		} else {
 			fe.Add("force", "%q has no letters or digits", force)
 		}
@@ -163,6 +175,8 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 				fe.Add("external_id", "is empty")
 			case n > MaxShortRunes:
 				fe.Add("external_id", "has a value %d characters long; at most %d are allowed", n, MaxShortRunes)
+			case hasControl(id, false):
+				fe.Add("external_id", "must not contain control characters (no stored id does)")
 			case len(ids) <= MaxFilterValues:
 				f.ExternalIDs = appendNew(f.ExternalIDs, id)
 			}
@@ -246,10 +260,20 @@ func countryList(fe *FieldErrors, v url.Values, name string) []string {
 		if code, ok := gazetteer.LookupCountry(c); ok {
 			out = appendNew(out, code)
 		} else {
-			fe.Add(name, "%s", gazetteer.UnknownCountry(c))
+			fe.Add(name, "%s", notACountry(c))
 		}
 	}
 	return out
+}
+
+// notACountry explains a country filter that names none: a placeholder
+// for an unknown country is stored as no country, which no filter value
+// selects.
+func notACountry(c string) string {
+	if gazetteer.Placeholder(c) {
+		return fmt.Sprintf("%q stands for a country not known, which is stored as none: no filter selects it (leave the filter out, or group a report by it to see the unknown row)", c)
+	}
+	return gazetteer.UnknownCountry(c)
 }
 
 func singleParam(fe *FieldErrors, v url.Values, name string) (string, bool) {
@@ -295,6 +319,11 @@ func dateParam(fe *FieldErrors, v url.Values, name string, end bool) *string {
 	}
 	if err != nil {
 		fe.Add(name, "%q is not a real date (YYYY-MM-DD, YYYY-MM or YYYY)", s)
+		return nil
+	}
+	if t.Year() < 1 {
+		// Year 0 has no ISO week of its own; nothing here is that old.
+		fe.Add(name, "%q is before the year 1", s)
 		return nil
 	}
 	d := t.Format(DateLayout)

@@ -21,6 +21,7 @@ func FuzzParseFilter(f *testing.F) {
 		"q=caf%C3%A9+convoi", "min_killed=3&min_wounded=0", "force=FAMa&force=MINUSMA", "regoin=x",
 		"nationality=Niger&group=peacekeeper", "contributing_country=BF", "from=2017-02-30", "q=",
 		"sort=-killed&limit=7&cursor=LWtpbGxlZHw0fDE", "limit=1001", "%zz",
+		"dataset=acled,UN-Fatalities&external_id=a,b&external_id=MLI1", "external_id=a%00b", "from=2019&to=2019-02", "from=0000", "country=ZZ",
 	} {
 		f.Add(seed)
 	}
@@ -43,6 +44,8 @@ func FuzzParseFilter(f *testing.F) {
 		if err != nil {
 			t.Fatalf("canonical form %q of %q does not parse: %v", canonical(filter).Encode(), raw, err)
 		}
+		// How a name was typed is for messages, not for what is selected.
+		filter.Typed, again.Typed = nil, nil
 		if !reflect.DeepEqual(filter, again) {
 			t.Fatalf("round trip of %q:\n%+v\n%+v", raw, filter, again)
 		}
@@ -57,6 +60,8 @@ func FuzzDecodeIncident(f *testing.F) {
 		`{"occurred_on":"2017-11-24","type":"armed_attack","killed":4,"casualties":[{"group":"peacekeeper","nationality":"NE","killed":3}]}`,
 		`{"occurred_on":"2017-11-24","type":"ied","latitude":15.9,"longitude":2.4,"forces":["A","a"," b "]}`,
 		`{"killed":-1}`, `[]`, `{`, `{"x":1}`, `null`, `{"occurred_on":"2017-02-30"}`,
+		`{"occurred_on":"2019-01-20","type":"ied","killed":null,"wounded":2,"dataset":"acled","casualties":[{"group":"civilian","killed":null,"wounded":2}]}`,
+		`{"occurred_on":"2019-01-20","type":"ied","casualties":[{"group":"peacekeeper","killed":1e3,"wounded":"1"}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -110,6 +115,10 @@ func canonical(f models.Filter) url.Values {
 	set("contributing_country", f.ContributingCountries)
 	set("nationality", f.Nationalities)
 	set("group", models.Names(f.Groups))
+	set("dataset", f.Datasets)
+	for _, id := range f.ExternalIDs {
+		v.Add("external_id", id) // one id a value: ids may hold commas
+	}
 	if f.From != nil {
 		v.Set("from", *f.From)
 	}

@@ -97,6 +97,13 @@ func DecodeIncidentInput(body []byte) (IncidentInput, error) {
 func DecodeStrict(body []byte, v any) error { return decodeStrict(body, v, nil) }
 
 func decodeStrict(body []byte, v any, schema *keySchema) error {
+	return decodeStrictWith(body, v, schema, false)
+}
+
+// decodeStrictWith is decodeStrict; with numbers, numbers decode as
+// json.Number, keeping their text (a merge patch must not turn 1e3 into
+// 1000, or 1.0000000000000000001 into 1, before the rules see it).
+func decodeStrictWith(body []byte, v any, schema *keySchema, numbers bool) error {
 	if !utf8.Valid(body) || loneSurrogate(body) {
 		return FieldErrorf(Malformed, "the body is not valid UTF-8", "body", "not valid UTF-8")
 	}
@@ -108,6 +115,9 @@ func decodeStrict(body []byte, v any, schema *keySchema) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
+	if numbers {
+		dec.UseNumber()
+	}
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
@@ -335,10 +345,10 @@ func count(fe *FieldErrors, field string, v Figure) *int {
 		return nil
 	case *v.Value < 0:
 		fe.Add(field, "must not be negative")
-		return ptrInt(0)
+		return nil // the error stands; no second one about the line's people
 	case *v.Value > MaxCount:
 		fe.Add(field, "must be at most %d", MaxCount)
-		return ptrInt(0)
+		return nil
 	}
 	return v.Value
 }

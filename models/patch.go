@@ -13,7 +13,7 @@ import (
 // unknown figure.
 func (inc Incident) MergePatch(patch []byte) (IncidentInput, error) {
 	var p any
-	if err := decodeStrict(patch, &p, incidentSchema); err != nil {
+	if err := decodeStrictWith(patch, &p, incidentSchema, true); err != nil {
 		return IncidentInput{}, err
 	}
 	if _, ok := p.(map[string]any); !ok {

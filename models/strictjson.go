@@ -176,3 +176,26 @@ func hex4(b []byte, at int) (int, bool) {
 	v, err := strconv.ParseUint(string(b[at:at+4]), 16, 16)
 	return int(v), err == nil
 }
+
+// DecodeCell decodes the JSON of a CSV cell (casualties, sources) into v,
+// a pointer to a slice, by the rules of a body: exact keys, none repeated
+// or unknown, no null where the type holds none. Errors name the cell's
+// column with the path inside it (casualties[1].killed).
+func DecodeCell(cell []byte, column string, v any) error {
+	err := decodeStrict(cell, v, schemaOf(reflect.TypeOf(v).Elem()))
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	for i, f := range e.Fields {
+		switch {
+		case f.Field == "body":
+			e.Fields[i].Field = column
+		case strings.HasPrefix(f.Field, "["):
+			e.Fields[i].Field = column + f.Field
+		default:
+			e.Fields[i].Field = column + "." + f.Field
+		}
+	}
+	return e
+}

@@ -95,6 +95,7 @@ func (s *Store) dryRun(ctx context.Context, r exchange.Reader, opts models.Impor
 				continue
 			}
 			cur := fromRow(rows[0])
+			inc.Origin = cur.Origin // as updateTx keeps it
 			switch opts.OnConflict {
 			case models.OnConflictFail:
 				res.Fail(line, externalIDTaken(tx, inc.ExternalID))

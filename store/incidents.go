@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -171,7 +173,7 @@ func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, act
 func checkVersion(cur models.Incident, want []int) error {
 	if want != nil && !slices.Contains(want, cur.Version) {
 		return &models.Error{Code: models.Precondition, Current: cur.Version,
-			Message: fmt.Sprintf("incident %d is at version %d, not %v: fetch it again and reapply your change", cur.ID, cur.Version, want),
+			Message: fmt.Sprintf("incident %d is at version %d, not %s: fetch it again and reapply your change", cur.ID, cur.Version, versions(want)),
 			Fields:  []models.FieldError{{Field: "If-Match", Message: fmt.Sprintf("the current version is %d", cur.Version)}}}
 	}
 	return nil
@@ -238,4 +240,13 @@ func indexedWords(inc *models.Incident) []string {
 		text += " " + *inc.Locality
 	}
 	return models.Words(text)
+}
+
+// versions lists the versions an If-Match asked for, as a reader says them.
+func versions(want []int) string {
+	parts := make([]string, len(want))
+	for i, v := range want {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, " or ")
 }

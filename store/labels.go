@@ -120,7 +120,11 @@ func (s *Store) CheckNames(ctx context.Context, f models.Filter) error {
 				labels[i] = shownName(labels[i])
 			}
 			if near := gazetteer.Closest(k, labels, 2, 3); len(near) > 0 {
-				fe.Add(c.field, "%q is not a %s of any incident; did you mean %s?", k, c.field, strings.Join(near, ", "))
+				as := k
+				if t, ok := f.Typed[k]; ok {
+					as = t
+				}
+				fe.Add(c.field, "%q is not a %s of any incident; did you mean %s?", as, c.field, strings.Join(near, ", "))
 			}
 		}
 	}

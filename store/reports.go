@@ -206,9 +206,13 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 		}
 		return rep, nil
 	}
+	// Without a group or nationality filter every part of a matching
+	// incident counts, and the totals are the incidents' own: the same
+	// unknown counts as a report by year gives. With one, they are the
+	// sums of the chosen parts.
 	total := "SELECT " + incidentCountsSQL + " FROM incidents i WHERE " + cond
 	totalArgs := args
-	if parts {
+	if parts && len(f.Groups)+len(f.Nationalities) > 0 {
 		total = "SELECT " + partCountsSQL + " FROM incidents i " + joins[len(joins)-1] + " WHERE " + cond
 		totalArgs = all
 	}
@@ -422,7 +426,9 @@ func periods(first, last string, interval models.Interval) int {
 	if err1 != nil || err2 != nil || b.Before(a) {
 		return 0
 	}
-	days := int(b.Sub(a).Hours()/24) + 1
+	// By calendar days, not b.Sub(a): a Duration saturates at 292 years,
+	// which let a weekly series of a millennium past the bound.
+	days := int(b.Unix()/86400-a.Unix()/86400) + 1
 	switch interval {
 	case "week":
 		return days/7 + 2

@@ -93,10 +93,24 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 	}
 	cells := map[string]*cell{}
 	byParts := len(f.Groups)+len(f.Nationalities) > 0 || slices.ContainsFunc(dims, models.Dimension.FromCasualtyLines)
-	all := newCell(nil)
+	all, incidents := newCell(nil), newCell(nil)
 	for _, inc := range incs {
 		if !matches(inc, f) {
 			continue
+		}
+		{
+			// The totals without a group or nationality filter are the
+			// incidents' own, whatever the dimensions.
+			k, w := inc.Counted()
+			incidents.incidents[inc.ID] = true
+			incidents.k += int64(k)
+			incidents.w += int64(w)
+			if inc.Killed == nil {
+				incidents.kUnknown[inc.ID] = true
+			}
+			if inc.Wounded == nil {
+				incidents.wUnknown[inc.ID] = true
+			}
 		}
 		type unit struct {
 			group, nationality any
@@ -203,6 +217,9 @@ func bruteReport(incs []models.Incident, f models.Filter, dims []models.Dimensio
 		rows = append(rows, models.ReportRow{Values: c.vals, Counts: counts(c)})
 	}
 	sort.Slice(rows, func(i, j int) bool { return fmt.Sprint(rows[i].Values) < fmt.Sprint(rows[j].Values) })
+	if len(f.Groups)+len(f.Nationalities) == 0 {
+		return rows, counts(incidents)
+	}
 	return rows, counts(all)
 }
 

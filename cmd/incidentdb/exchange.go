@@ -165,7 +165,7 @@ func exportCommand() *cli.Command {
 			default:
 				return fmt.Errorf("--format must be csv, casualties-csv, ndjson or geojson, not %q", cmd.String("format"))
 			}
-			s, err := openExisting(ctx, cmd.String("db"))
+			s, err := openFiltered(ctx, cmd.String("db"), f)
 			if err != nil {
 				return err
 			}

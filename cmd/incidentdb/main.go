@@ -88,6 +88,21 @@ func openExisting(ctx context.Context, dsn string) (*store.Store, error) {
 	return store.Open(ctx, dsn)
 }
 
+// openFiltered opens the database of a command that reads what f selects,
+// and refuses a mission or force that is a slip of a known one, as the
+// HTTP API does, rather than answer nothing.
+func openFiltered(ctx context.Context, dsn string, f models.Filter) (*store.Store, error) {
+	s, err := openExisting(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckNames(ctx, f); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // onOneArg is the action of a command that takes one argument and works on
 // an existing database: fn does the work and says what it did, which is
 // written to standard error.

@@ -172,3 +172,27 @@ func TestImportLabelsItsDataset(t *testing.T) {
 		t.Errorf("report by dataset (exit %d):\n%s", code, table)
 	}
 }
+
+// A slip in a mission or force name is refused with the closest names on
+// the command line as over HTTP, not answered with an empty table.
+func TestCommandLineNamesSlips(t *testing.T) {
+	storetest.SkipOnPostgres(t, "the command line opens SQLite files here")
+	db := filepath.Join(t.TempDir(), "s.db")
+	seed := filepath.Join("..", "..", "testdata", "seed_incidents.json")
+	if _, errOut, code := runCLI(t, "import", "--db", db, "--format", "json", seed); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{
+		{"report", "--db", db, "--group-by", "year", "--mission", "MINUSAM"},
+		{"export", "--db", db, "--force", "famas"},
+	} {
+		_, errOut, code := runCLI(t, args...)
+		if code == 0 || !strings.Contains(errOut, "did you mean") || !strings.Contains(errOut, "MINUSAM") && !strings.Contains(errOut, "famas") {
+			t.Errorf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	table, _, code := runCLI(t, "report", "--db", db, "--group-by", "group")
+	if code != 0 || !strings.Contains(table, "(no line)") && !strings.Contains(table, "peacekeeper") {
+		t.Errorf("report by group (exit %d):\n%s", code, table)
+	}
+}

@@ -37,7 +37,7 @@ func reportCommand() *cli.Command {
 			if format != "table" && format != "csv" && format != "json" {
 				return fmt.Errorf("--format must be table, csv or json, not %q", format)
 			}
-			s, err := openExisting(ctx, cmd.String("db"))
+			s, err := openFiltered(ctx, cmd.String("db"), f)
 			if err != nil {
 				return err
 			}
@@ -62,8 +62,13 @@ func reportCommand() *cli.Command {
 			row := func(cells []string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
 			row(exchange.ReportHeader(rep))
 			for _, rec := range exchange.ReportRecords(rep) {
-				for i := range rep.GroupBy {
-					if rec[i] == "" {
+				for i, d := range rep.GroupBy {
+					switch {
+					case rec[i] != "":
+					case d == "group":
+						// not the group "unknown": the part no line holds
+						rec[i] = "(no line)"
+					default:
 						rec[i] = "(unknown)"
 					}
 				}

@@ -91,9 +91,12 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		// A client that does not read its answer holds a goroutine and the
 		// answer's memory until this passes. Exports and imports set their
 		// own deadlines (see handlers.Limits).
-		WriteTimeout:   2 * time.Minute,
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		// Above the query's own bound (32 KiB, answered with a problem
+		// naming it), so that a long query meets that and not net/http's
+		// plain-text 431.
+		MaxHeaderBytes: 256 << 10,
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", cmd.String("db"), "version", version)
 	errc := make(chan error, 1)

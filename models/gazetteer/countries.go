@@ -346,8 +346,9 @@ func UnknownCountry(input string) string {
 }
 
 // SuggestCountries returns up to n country names (or the words for their
-// people) within two edits of input, closest first; a long input is near
-// none.
+// people) that start with input or are within two edits of it, closest
+// first; a long input is near none. Codes are not suggested: "Mal" is
+// nearer Mali than AL.
 func SuggestCountries(input string, n int) []string {
 	k := []rune(countryKey(input))
 	if len(k) == 0 || len(k) > 40 {
@@ -355,22 +356,31 @@ func SuggestCountries(input string, n int) []string {
 	}
 	type near struct {
 		name string
-		dist int
+		dist int // 0 for a name input begins
+		more int // how much longer the name is
 	}
 	var buf distBuf
 	best := map[string]near{}
 	for key, code := range countryData.keys {
 		kr := []rune(key)
-		if code == "" || abs(len(kr)-len(k)) > 2 {
+		if code == "" || len(kr) <= 3 {
 			continue
 		}
-		d := buf.distance(k, kr)
-		if d == 0 || d > 2 {
-			continue
+		d := 0
+		if !strings.HasPrefix(key, string(k)) {
+			if abs(len(kr)-len(k)) > 2 {
+				continue
+			}
+			if d = buf.distance(k, kr); d == 0 || d > 2 {
+				continue
+			}
+		} else if len(kr) == len(k) {
+			continue // the input itself, which did not resolve
 		}
 		name := CountryName(code)
-		if b, ok := best[name]; !ok || d < b.dist {
-			best[name] = near{name, d}
+		c := near{name, d, abs(len(kr) - len(k))}
+		if b, ok := best[name]; !ok || c.dist < b.dist || c.dist == b.dist && c.more < b.more {
+			best[name] = c
 		}
 	}
 	list := make([]near, 0, len(best))
@@ -380,6 +390,9 @@ func SuggestCountries(input string, n int) []string {
 	slices.SortFunc(list, func(a, b near) int {
 		if a.dist != b.dist {
 			return a.dist - b.dist
+		}
+		if a.more != b.more {
+			return a.more - b.more
 		}
 		return strings.Compare(a.name, b.name)
 	})

@@ -206,6 +206,7 @@ func TestDemonyms(t *testing.T) {
 		"Burkinabè": "BF", "Burkinabe": "BF", "burkinabés": "BF", "Ivorian": "CI", "ivoirien": "CI", "ivoiriennes": "CI",
 		"Senegalese": "SN", "sénégalaise": "SN", "sénégalaises": "SN", "malien": "ML", "Malians": "ML", "belges": "BE",
 		"Bangladeshi": "BD", "bangladais": "BD", "togolais": "TG", "grecque": "GR",
+		"Yugoslav": "YUCS", "yougoslaves": "YUCS", "Soviet": "SUHH", "soviétiques": "SUHH", "Czechoslovak": "CSHH",
 	} {
 		if got, ok := gazetteer.LookupCountry(in); !ok || got != want {
 			t.Errorf("LookupCountry(%q) = %q, %v; want %s", in, got, ok, want)
@@ -229,8 +230,12 @@ func TestPlaceholdersAndSuggestions(t *testing.T) {
 	if gazetteer.Placeholder("NA") {
 		t.Errorf("NA is Namibia, not a placeholder")
 	}
-	if got := gazetteer.SuggestCountries("Mal", 3); !slices.Contains(got, "Mali") {
-		t.Errorf("SuggestCountries(Mal) = %v", got)
+	// Names the input begins come first, shortest first; codes never.
+	if got := gazetteer.SuggestCountries("Mal", 3); !slices.Equal(got, []string{"Mali", "Malta", "Malawi"}) {
+		t.Errorf("SuggestCountries(Mal) = %v, want Mali, Malta, Malawi", got)
+	}
+	if got := gazetteer.SuggestCountries("Chadain", 3); len(got) == 0 || got[0] != "Chad" {
+		t.Errorf("SuggestCountries(Chadain) = %v", got)
 	}
 	if got := gazetteer.UnknownCountry("Chadain"); !strings.Contains(got, "Chad") {
 		t.Errorf("UnknownCountry(Chadain) = %q", got)
