@@ -29,10 +29,16 @@ const (
 	CellSummary
 	CellKilled
 	CellWounded
+	CellKilledLow
+	CellKilledHigh
+	CellWoundedLow
+	CellWoundedHigh
 	CellForces
 	CellContributingCountries
 	CellCasualties
 	CellSources
+	CellClaims
+	CellConflict
 	CellDataset
 	CellOrigin
 	CellCreatedAt
@@ -43,7 +49,8 @@ const (
 )
 
 // Columns is our incident CSV, by cell. The server-owned columns (id,
-// origin, created_at, updated_at, version) are written for reference and
+// killed_low, killed_high, wounded_low, wounded_high, conflict, origin,
+// created_at, updated_at, version) are written for reference and
 // ignored on import, where the receiving database assigns its own. An
 // empty killed or wounded cell is a figure not known.
 var Columns = [NumColumns]Column{
@@ -61,10 +68,16 @@ var Columns = [NumColumns]Column{
 	CellSummary:               {"summary", "#description"},
 	CellKilled:                {"killed", "#affected+killed"},
 	CellWounded:               {"wounded", "#affected+injured"},
+	CellKilledLow:             {"killed_low", "#affected+killed+min"},
+	CellKilledHigh:            {"killed_high", "#affected+killed+max"},
+	CellWoundedLow:            {"wounded_low", "#affected+injured+min"},
+	CellWoundedHigh:           {"wounded_high", "#affected+injured+max"},
 	CellForces:                {"forces", "#org+forces+list"},
 	CellContributingCountries: {"contributing_countries", "#country+code+contributing+list"},
 	CellCasualties:            {"casualties", "#affected+breakdown+json"},
 	CellSources:               {"sources", "#meta+source+json"},
+	CellClaims:                {"claims", "#meta+claims+json"},
+	CellConflict:              {"conflict", "#meta+conflict"},
 	CellDataset:               {"dataset", "#meta+dataset"},
 	CellOrigin:                {"origin", "#meta+origin"},
 	CellCreatedAt:             {"created_at", "#date+created"},

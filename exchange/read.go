@@ -280,7 +280,7 @@ func (cr *CSVReader) parse(rec []string) (models.IncidentInput, error) {
 	for _, cell := range []struct {
 		column string
 		into   any
-	}{{"casualties", &in.Casualties}, {"sources", &in.Sources}} {
+	}{{"casualties", &in.Casualties}, {"sources", &in.Sources}, {"claims", &in.Claims}} {
 		v := str(cell.column)
 		if v == nil {
 			continue

@@ -60,7 +60,7 @@ func TestEveryVersionCanBeReadBackAsItWas(t *testing.T) {
 	// create lists every field; the patches what they changed (the last one
 	// also the totals and forces derived from the new lines); the delete
 	// nothing of the content.
-	if want := "1:create:19 2:update:2 3:update:3 4:update:4 5:delete:0 "; actions != want {
+	if want := "1:create:25 2:update:2 3:update:3 4:update:8 5:delete:0 "; actions != want {
 		t.Errorf("history = %q, want %q", actions, want)
 	}
 	if c := hist.Revisions[3].Changes; c[0].Field != "killed" || c[0].Old != 4.0 || c[0].New != 5.0 {

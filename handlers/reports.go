@@ -137,7 +137,7 @@ func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Di
 	if err != nil {
 		return models.Filter{}, nil, err
 	}
-	f, err := parseFilter(c, h.db, q, "group_by")
+	f, err := parseFilter(c, h.db, q, "group_by", "estimate")
 	if err != nil {
 		return f, nil, err
 	}
@@ -184,7 +184,7 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	f, err := parseFilter(c, h.db, q, "interval")
+	f, err := parseFilter(c, h.db, q, "interval", "estimate")
 	if err != nil {
 		writeError(c, err)
 		return

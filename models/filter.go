@@ -27,6 +27,7 @@ type Filter struct {
 	Nationalities         []string // alpha-2
 	Groups                []Group
 	Datasets              []string // dataset labels
+	Conflict              *bool    // incidents whose claims disagree, or do not
 	ExternalIDs           []string // exact
 	From, To              *string  // inclusive YYYY-MM-DD
 	MinKilled, MinWounded *int
@@ -40,6 +41,9 @@ type Filter struct {
 	// Typed holds each folded mission and force as the client wrote it,
 	// for messages about it.
 	Typed map[string]string
+	// Estimate is which figure reports and series sum (reports only;
+	// empty is best).
+	Estimate Estimate
 }
 
 // RegionRef is one region a filter asks for: its folded name, and its
@@ -54,7 +58,7 @@ type RegionRef struct {
 
 // FilterParams are the query parameters every filtered endpoint takes.
 var FilterParams = []string{"region", "country", "mission", "type", "force", "contributing_country",
-	"nationality", "group", "dataset", "external_id", "from", "to", "min_killed", "min_wounded", "q"}
+	"nationality", "group", "dataset", "external_id", "conflict", "from", "to", "min_killed", "min_wounded", "q"}
 
 // Query limits that keep one request from asking for unbounded work.
 const (
@@ -179,6 +183,21 @@ func ParseFilter(v url.Values, extra ...string) (Filter, error) {
 				fe.Add("external_id", "must not contain control characters (no stored id does)")
 			case len(ids) <= MaxFilterValues:
 				f.ExternalIDs = appendNew(f.ExternalIDs, id)
+			}
+		}
+	}
+	if c, ok := singleParam(&fe, v, "conflict"); ok {
+		b, err := strconv.ParseBool(c)
+		if err != nil {
+			fe.Add("conflict", "must be true or false")
+		}
+		f.Conflict = &b
+	}
+	if slices.Contains(extra, "estimate") {
+		if e, ok := singleParam(&fe, v, "estimate"); ok {
+			f.Estimate = Estimate(strings.ToLower(e))
+			if !contains(Estimates, f.Estimate) {
+				fe.Add("estimate", "%q is not an estimate; one of %s", e, strings.Join(Names(Estimates), ", "))
 			}
 		}
 	}

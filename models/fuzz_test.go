@@ -62,6 +62,11 @@ func FuzzDecodeIncident(f *testing.F) {
 		`{"killed":-1}`, `[]`, `{`, `{"x":1}`, `null`, `{"occurred_on":"2017-02-30"}`,
 		`{"occurred_on":"2019-01-20","type":"ied","killed":null,"wounded":2,"dataset":"acled","casualties":[{"group":"civilian","killed":null,"wounded":2}]}`,
 		`{"occurred_on":"2019-01-20","type":"ied","casualties":[{"group":"peacekeeper","killed":1e3,"wounded":"1"}]}`,
+		`{"occurred_on":"2017-11-24","type":"ied","sources":[{"title":"x"}],"claims":[{"figure":"killed","source":{"source":0}}]}`,
+		`{"occurred_on":"2017-11-24","type":"ied","sources":[{"title":"x"}],"casualties":[{"group":"peacekeeper","nationality":"NE","killed":3}],
+		  "claims":[{"figure":"killed","group":"peacekeeper","nationality":"NE","source":{"source":0},"value":3},
+		  {"figure":"killed","group":"peacekeeper","nationality":"NE","source":{"dataset":"un-fatalities","external_id":"x"},"low":2,"high":5,"qualifier":"approximate"},
+		  {"figure":"wounded","source":{"source":0},"value":7,"qualifier":"at_least","rank":"preferred"}]}`,
 	} {
 		f.Add([]byte(seed))
 	}

@@ -24,50 +24,102 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 // pointers so that "unknown" is null in JSON, never a zero that reads as a
 // fact (a latitude of 0 is a place in the Gulf of Guinea).
 type Incident struct {
-	ID                    int64         `json:"id"`
-	ExternalID            *string       `json:"external_id"`
-	Dataset               *string       `json:"dataset"`
-	Origin                Origin        `json:"origin"`
-	OccurredOn            string        `json:"occurred_on"`
-	DatePrecision         DatePrecision `json:"date_precision"`
-	Mission               *string       `json:"mission"`
-	Country               *string       `json:"country"`
-	Region                *string       `json:"region"`
-	Locality              *string       `json:"locality"`
-	Latitude              *float64      `json:"latitude"`
-	Longitude             *float64      `json:"longitude"`
-	Type                  IncidentType  `json:"type"`
-	Summary               string        `json:"summary"`
-	Killed                *int          `json:"killed"`
-	Wounded               *int          `json:"wounded"`
-	Casualties            []Casualty    `json:"casualties"`
-	Forces                []string      `json:"forces"`
-	ContributingCountries []string      `json:"contributing_countries"`
-	Sources               []Source      `json:"sources"`
-	CreatedAt             time.Time     `json:"created_at"`
-	UpdatedAt             time.Time     `json:"updated_at"`
-	DeletedAt             *time.Time    `json:"deleted_at,omitempty"`
-	Version               int           `json:"version"`
+	ID            int64         `json:"id"`
+	ExternalID    *string       `json:"external_id"`
+	Dataset       *string       `json:"dataset"`
+	Origin        Origin        `json:"origin"`
+	OccurredOn    string        `json:"occurred_on"`
+	DatePrecision DatePrecision `json:"date_precision"`
+	Mission       *string       `json:"mission"`
+	Country       *string       `json:"country"`
+	Region        *string       `json:"region"`
+	Locality      *string       `json:"locality"`
+	Latitude      *float64      `json:"latitude"`
+	Longitude     *float64      `json:"longitude"`
+	Type          IncidentType  `json:"type"`
+	Summary       string        `json:"summary"`
+	Killed        *int          `json:"killed"`
+	Wounded       *int          `json:"wounded"`
+	// The lowest and highest figures the claims allow; the figure itself
+	// when there are none (see Claims).
+	KilledLow             *int       `json:"killed_low"`
+	KilledHigh            *int       `json:"killed_high"`
+	WoundedLow            *int       `json:"wounded_low"`
+	WoundedHigh           *int       `json:"wounded_high"`
+	Casualties            []Casualty `json:"casualties"`
+	Forces                []string   `json:"forces"`
+	ContributingCountries []string   `json:"contributing_countries"`
+	Sources               []Source   `json:"sources"`
+	// Claims are what each source says of each figure; the figures are
+	// their best. Conflict says some claims disagree and no editor has
+	// ranked one preferred.
+	Claims    []Claim    `json:"claims"`
+	Conflict  bool       `json:"conflict"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	Version   int        `json:"version"`
+}
+
+// Estimate names which figure of each claimed figure a sum takes: the
+// best (the figures as shown), or the lowest or highest the claims allow.
+type Estimate string
+
+// The estimates.
+const (
+	Best Estimate = "best"
+	Low  Estimate = "low"
+	High Estimate = "high"
+)
+
+// Estimates lists every Estimate.
+var Estimates = []Estimate{Best, Low, High}
+
+// figures are the killed and wounded of an incident or a line as estimate e
+// has them.
+func figures(e Estimate, killed, killedLow, killedHigh, wounded, woundedLow, woundedHigh *int) (*int, *int) {
+	switch e {
+	case Low:
+		return killedLow, woundedLow
+	case High:
+		return killedHigh, woundedHigh
+	}
+	return killed, wounded
+}
+
+// Figures are the incident's killed and wounded as e has them.
+func (inc *Incident) Figures(e Estimate) (killed, wounded *int) {
+	return figures(e, inc.Killed, inc.KilledLow, inc.KilledHigh, inc.Wounded, inc.WoundedLow, inc.WoundedHigh)
+}
+
+// Figures are the line's killed and wounded as e has them.
+func (c Casualty) Figures(e Estimate) (killed, wounded *int) {
+	return figures(e, c.Killed, c.KilledLow, c.KilledHigh, c.Wounded, c.WoundedLow, c.WoundedHigh)
 }
 
 // Counted is what the incident adds to a sum of killed and wounded: each
 // total when it is known, and otherwise the part of it its casualty lines
 // know (a lower bound, 0 without lines). Reports add these, so that the
 // rows of a report by group, which add the lines, come to its totals.
-func (inc *Incident) Counted() (killed, wounded int) {
-	return counted(inc.Killed, inc.Casualties, func(c Casualty) *int { return c.Killed }),
-		counted(inc.Wounded, inc.Casualties, func(c Casualty) *int { return c.Wounded })
-}
+func (inc *Incident) Counted() (killed, wounded int) { return inc.CountedAs(Best) }
 
-func counted(total *int, lines []Casualty, figure func(Casualty) *int) int {
-	if total != nil {
-		return *total
+// CountedAs is Counted for estimate e.
+func (inc *Incident) CountedAs(e Estimate) (killed, wounded int) {
+	k, w := inc.Figures(e)
+	var lineK, lineW int
+	for _, c := range inc.Casualties {
+		ck, cw := c.Figures(e)
+		lineK += Value0(ck)
+		lineW += Value0(cw)
 	}
-	n := 0
-	for _, c := range lines {
-		n += Value0(figure(c))
+	killed, wounded = lineK, lineW
+	if k != nil {
+		killed = *k
 	}
-	return n
+	if w != nil {
+		wounded = *w
+	}
+	return killed, wounded
 }
 
 // Unattributed is the part of the incident's figures that no casualty line
@@ -76,22 +128,43 @@ func counted(total *int, lines []Casualty, figure func(Casualty) *int) int {
 // line. An incident without lines is all unattributed, even at 0 and 0, so
 // that it still has a row in a report by group.
 func (inc *Incident) Unattributed() (killed, wounded *int, ok bool) {
-	k, w := inc.Counted()
+	killed, wounded = inc.UnattributedAs(Best)
+	return killed, wounded, inc.HasUnattributed()
+}
+
+// UnattributedAs is the unattributed part as estimate e has it.
+func (inc *Incident) UnattributedAs(e Estimate) (killed, wounded *int) {
+	k, w := inc.CountedAs(e)
+	tk, tw := inc.Figures(e)
 	var lineK, lineW int
 	for _, c := range inc.Casualties {
-		lineK += Value0(c.Killed)
-		lineW += Value0(c.Wounded)
+		ck, cw := c.Figures(e)
+		lineK += Value0(ck)
+		lineW += Value0(cw)
 	}
-	if inc.Killed != nil {
-		n := k - lineK
-		killed = &n
+	if tk != nil {
+		killed = ptrInt(k - lineK)
 	}
-	if inc.Wounded != nil {
-		n := w - lineW
-		wounded = &n
+	if tw != nil {
+		wounded = ptrInt(w - lineW)
 	}
-	ok = len(inc.Casualties) == 0 || killed == nil || wounded == nil || *killed > 0 || *wounded > 0
-	return killed, wounded, ok
+	return killed, wounded
+}
+
+// HasUnattributed reports whether the incident has a part no line holds,
+// in any estimate: then it is stored and counted in every estimate, so
+// that the rows of a report are the same whichever is asked.
+func (inc *Incident) HasUnattributed() bool {
+	if len(inc.Casualties) == 0 {
+		return true
+	}
+	for _, e := range Estimates {
+		k, w := inc.UnattributedAs(e)
+		if k == nil || w == nil || *k > 0 || *w > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Casualty is one line of an incident's breakdown: how many of one group,
@@ -103,6 +176,10 @@ type Casualty struct {
 	Nationality *string `json:"nationality"`
 	Killed      *int    `json:"killed"`
 	Wounded     *int    `json:"wounded"`
+	KilledLow   *int    `json:"killed_low"`
+	KilledHigh  *int    `json:"killed_high"`
+	WoundedLow  *int    `json:"wounded_low"`
+	WoundedHigh *int    `json:"wounded_high"`
 }
 
 // Source is where the facts of an incident were published.

@@ -56,8 +56,11 @@ type IncidentInput struct {
 	Forces                []string        `json:"forces"`
 	ContributingCountries []string        `json:"contributing_countries"`
 	Sources               []SourceInput   `json:"sources"`
+	Claims                []ClaimInput    `json:"claims"`
 
-	ID        json.RawMessage `json:"id,omitempty"`
+	ID json.RawMessage `json:"id,omitempty"`
+	Derived
+	Conflict  json.RawMessage `json:"conflict,omitempty"`
 	Origin    json.RawMessage `json:"origin,omitempty"`
 	Version   json.RawMessage `json:"version,omitempty"`
 	CreatedAt json.RawMessage `json:"created_at,omitempty"`
@@ -72,6 +75,16 @@ type CasualtyInput struct {
 	Nationality *string `json:"nationality"`
 	Killed      Figure  `json:"killed,omitzero"`
 	Wounded     Figure  `json:"wounded,omitzero"`
+	Derived
+}
+
+// Derived are the estimates the server derives from claims: accepted and
+// ignored, so that what GET gives can be sent back.
+type Derived struct {
+	KilledLow   json.RawMessage `json:"killed_low,omitempty"`
+	KilledHigh  json.RawMessage `json:"killed_high,omitempty"`
+	WoundedLow  json.RawMessage `json:"wounded_low,omitempty"`
+	WoundedHigh json.RawMessage `json:"wounded_high,omitempty"`
 }
 
 // SourceInput is one source as a client sends it.
@@ -243,8 +256,12 @@ func (in IncidentInput) Normalize(now time.Time) (Incident, error) {
 	}
 
 	out.Casualties = normalizeCasualties(&fe, in.Casualties)
+	out.Claims = normalizeClaims(&fe, in.Claims, len(in.Sources), out.Casualties, now)
+	settleLines(&fe, in, &out)
+	checkLineCounts(&fe, in.Casualties, out.Casualties, out.Claims)
 	out.Killed = total(&fe, "killed", in.Killed, lineSum(out.Casualties, func(c Casualty) *int { return c.Killed }))
 	out.Wounded = total(&fe, "wounded", in.Wounded, lineSum(out.Casualties, func(c Casualty) *int { return c.Wounded }))
+	settleTotals(&fe, in, &out)
 
 	out.Forces = normalizeForces(&fe, in.Forces, out.Mission, out.Casualties)
 	out.ContributingCountries = normalizeContributors(&fe, in.ContributingCountries, out.Country, out.Casualties)
@@ -325,14 +342,24 @@ func normalizeCasualties(fe *FieldErrors, lines []CasualtyInput) []Casualty {
 		c.Nationality = optCountry(fe, p+"nationality", l.Nationality)
 		c.Killed = count(fe, p+"killed", l.Killed)
 		c.Wounded = count(fe, p+"wounded", l.Wounded)
-		if !l.Killed.Given && !l.Wounded.Given {
-			fe.Add(p+"killed", "a casualty line needs killed or wounded")
-		} else if Same(c.Killed, ptrInt(0)) && Same(c.Wounded, ptrInt(0)) {
-			fe.Add(p+"killed", "a casualty line counts at least one person killed or wounded (or a number not known: null)")
-		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// checkLineCounts holds each settled line to counting someone: it gives
+// killed or wounded (or has claims about them), and not both 0.
+func checkLineCounts(fe *FieldErrors, in []CasualtyInput, lines []Casualty, claims []Claim) {
+	for i, c := range lines {
+		p := fmt.Sprintf("casualties[%d].", i)
+		claimed := len(claimsOf(claims, "killed", &c))+len(claimsOf(claims, "wounded", &c)) > 0
+		switch {
+		case !in[i].Killed.Given && !in[i].Wounded.Given && !claimed:
+			fe.Add(p+"killed", "a casualty line needs killed or wounded")
+		case Same(c.Killed, ptrInt(0)) && Same(c.Wounded, ptrInt(0)):
+			fe.Add(p+"killed", "a casualty line counts at least one person killed or wounded (or a number not known: null)")
+		}
+	}
 }
 
 // count reads a line's figure: left out is 0 (a line of three killed need
@@ -642,6 +669,25 @@ func (inc Incident) ToInput() IncidentInput {
 	for _, s := range inc.Sources {
 		title := s.Title
 		in.Sources = append(in.Sources, SourceInput{Title: &title, Publisher: s.Publisher, URL: s.URL, PublishedOn: s.PublishedOn, Language: s.Language})
+	}
+	for _, c := range inc.Claims {
+		in.Claims = append(in.Claims, c.input())
+	}
+	// A figure with claims is theirs to decide: left out, it follows them
+	// when they change.
+	if len(claimsOf(inc.Claims, "killed", nil)) > 0 {
+		in.Killed = Figure{}
+	}
+	if len(claimsOf(inc.Claims, "wounded", nil)) > 0 {
+		in.Wounded = Figure{}
+	}
+	for i := range in.Casualties {
+		if len(claimsOf(inc.Claims, "killed", &inc.Casualties[i])) > 0 {
+			in.Casualties[i].Killed = Figure{}
+		}
+		if len(claimsOf(inc.Claims, "wounded", &inc.Casualties[i])) > 0 {
+			in.Casualties[i].Wounded = Figure{}
+		}
 	}
 	return in
 }

@@ -41,11 +41,20 @@ func schemaOf(t reflect.Type) *keySchema {
 	case reflect.Struct:
 		s := &keySchema{fields: map[string]*keySchema{}, notNull: true}
 		for i := 0; i < t.NumField(); i++ {
-			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+				// An embedded struct's fields are the outer object's, as
+				// encoding/json reads them.
+				for k, v := range schemaOf(f.Type).fields {
+					s.fields[k] = v
+				}
+				continue
+			}
 			if name == "" || name == "-" {
 				continue
 			}
-			s.fields[name] = schemaOf(t.Field(i).Type)
+			s.fields[name] = schemaOf(f.Type)
 		}
 		return s
 	}

@@ -49,6 +49,12 @@ var incidentTable = []column{
 	{name: "wounded", field: func(r *incidentRow) any { return &r.Wounded }, cell: exchange.CellWounded, stored: figureSQL("wounded")},
 	{name: "killed_known", field: func(r *incidentRow) any { return &r.KilledKnown }, cell: noCell},
 	{name: "wounded_known", field: func(r *incidentRow) any { return &r.WoundedKnown }, cell: noCell},
+	{name: "killed_low", field: func(r *incidentRow) any { return &r.KilledLow }, cell: exchange.CellKilledLow, stored: estimateSQL("killed", "low")},
+	{name: "killed_high", field: func(r *incidentRow) any { return &r.KilledHigh }, cell: exchange.CellKilledHigh, stored: estimateSQL("killed", "high")},
+	{name: "wounded_low", field: func(r *incidentRow) any { return &r.WoundedLow }, cell: exchange.CellWoundedLow, stored: estimateSQL("wounded", "low")},
+	{name: "wounded_high", field: func(r *incidentRow) any { return &r.WoundedHigh }, cell: exchange.CellWoundedHigh, stored: estimateSQL("wounded", "high")},
+	{name: "claims", field: func(r *incidentRow) any { return &r.Claims }, cell: exchange.CellClaims},
+	{name: "conflict", field: func(r *incidentRow) any { return &r.Conflict }, cell: exchange.CellConflict, stored: "CASE WHEN i.conflict = 1 THEN 'true' ELSE 'false' END"},
 	{name: "forces", field: func(r *incidentRow) any { return &r.Forces }, cell: exchange.CellForces},
 	{name: "contributing_countries", field: func(r *incidentRow) any { return &r.ContributingCountries }, cell: exchange.CellContributingCountries},
 	{name: "casualties", field: func(r *incidentRow) any { return &r.Casualties }, cell: exchange.CellCasualties},
@@ -227,6 +233,11 @@ func storedExpression() string {
 // figureSQL is a figure in storedSQL: empty when it is not known.
 func figureSQL(name string) string {
 	return "CASE WHEN i." + name + "_known = 1 THEN i." + name + " ELSE '' END"
+}
+
+// estimateSQL is a figure's low or high in storedSQL, known as the figure is.
+func estimateSQL(name, which string) string {
+	return "CASE WHEN i." + name + "_known = 1 THEN i." + name + "_" + which + " ELSE '' END"
 }
 
 // coordinateSQL is a coordinate in storedSQL. SQLite's own text for a REAL

@@ -28,7 +28,7 @@ var copyTables = []struct{ name, columns string }{
 }
 
 // totalsColumns are the columns of every totals table.
-const totalsColumns = "period, region_key, region, country, mission_key, mission, type, dataset, incidents, killed, wounded, killed_unknown, wounded_unknown"
+var totalsColumns = "period, region_key, region, country, mission_key, mission, type, dataset, " + strings.Join(sumColumns, ", ")
 
 // CopyTo copies everything this database holds (incidents with their ids,
 // every revision, keys, report totals) into dst, which must hold no

@@ -44,6 +44,9 @@ func storedFromRow(r *incidentRow, row *exchange.StoredRow) {
 		exchange.CellWounded: storedFigure(r.Wounded, r.WoundedKnown), exchange.CellForces: r.Forces, exchange.CellContributingCountries: r.ContributingCountries,
 		exchange.CellCasualties: r.Casualties, exchange.CellSources: r.Sources,
 		exchange.CellDataset: deref(r.Dataset), exchange.CellOrigin: r.Origin,
+		exchange.CellKilledLow: storedFigure(r.KilledLow, r.KilledKnown), exchange.CellKilledHigh: storedFigure(r.KilledHigh, r.KilledKnown),
+		exchange.CellWoundedLow: storedFigure(r.WoundedLow, r.WoundedKnown), exchange.CellWoundedHigh: storedFigure(r.WoundedHigh, r.WoundedKnown),
+		exchange.CellClaims: r.Claims, exchange.CellConflict: strconv.FormatBool(r.Conflict == 1),
 		exchange.CellCreatedAt: formatTime(parseTime(r.Created)), exchange.CellUpdatedAt: formatTime(parseTime(r.Updated)),
 		exchange.CellVersion: strconv.Itoa(r.Version),
 	}

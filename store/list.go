@@ -46,6 +46,9 @@ func where(f models.Filter) (string, []any) {
 	if len(f.ExternalIDs) > 0 {
 		add("i.external_id IN ?", f.ExternalIDs)
 	}
+	if f.Conflict != nil {
+		add("i.conflict = ?", flag(*f.Conflict))
+	}
 	if f.From != nil {
 		add("i.occurred_on >= ?", *f.From)
 	}

@@ -41,13 +41,31 @@ var baseDims = map[models.Dimension]dimSQL{
 }
 
 // The counts of a report row, summed over incidents or over the parts of
-// incidents (casualty lines and unattributed parts). An unknown figure is
-// stored as what is known of it, so the sums are the sums of known values.
-const (
-	incidentCountsSQL = "count(*), sum(i.killed), sum(i.wounded), sum(1 - i.killed_known), sum(1 - i.wounded_known)"
-	partCountsSQL     = "count(DISTINCT i.id), sum(c.killed), sum(c.wounded), " +
+// incidents (casualty lines and unattributed parts), of the estimate f
+// asks for. An unknown figure is stored as what is known of it, so the
+// sums are the sums of known values.
+func incidentCountsSQL(f models.Filter) string {
+	k, w := estimateColumns(f)
+	return "count(*), sum(i." + k + "), sum(i." + w + "), sum(1 - i.killed_known), sum(1 - i.wounded_known)"
+}
+
+func partCountsSQL(f models.Filter) string {
+	k, w := estimateColumns(f)
+	return "count(DISTINCT i.id), sum(c." + k + "), sum(c." + w + "), " +
 		"count(DISTINCT CASE WHEN c.killed_known = 0 THEN i.id END), count(DISTINCT CASE WHEN c.wounded_known = 0 THEN i.id END)"
-)
+}
+
+// estimateColumns are the columns of killed and wounded that f's estimate
+// sums, in incidents, casualties and the totals tables alike.
+func estimateColumns(f models.Filter) (killed, wounded string) {
+	switch f.Estimate {
+	case models.Low:
+		return "killed_low", "wounded_low"
+	case models.High:
+		return "killed_high", "wounded_high"
+	}
+	return "killed", "wounded"
+}
 
 // countsByParts reports whether a report or series with f and dims adds
 // the parts of incidents rather than their totals: when it groups by group
@@ -96,7 +114,7 @@ func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []mode
 // totalsTableFor picks the coarsest totals table that can answer, or "".
 func totalsTableFor(f models.Filter, dims []models.Dimension) string {
 	if len(f.Forces)+len(f.ContributingCountries)+len(f.Nationalities)+len(f.Groups)+len(f.Words)+len(f.ExternalIDs) > 0 ||
-		f.MinKilled != nil || f.MinWounded != nil {
+		f.MinKilled != nil || f.MinWounded != nil || f.Conflict != nil {
 		return ""
 	}
 	for _, d := range dims {
@@ -154,8 +172,9 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		keys = append(keys, cols[d].key)
 		labels = append(labels, cols[d].label)
 	}
+	killed, wounded := estimateColumns(f)
 	var sums []string
-	for _, c := range []string{"incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"} {
+	for _, c := range []string{"incidents", killed, wounded, "killed_unknown", "wounded_unknown"} {
 		sums = append(sums, "CAST(coalesce(sum(t."+c+"), 0) AS BIGINT)")
 	}
 	counts := strings.Join(sums, ", ")
@@ -183,12 +202,12 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 		keys = append(keys, ds.key)
 		labels = append(labels, ds.label)
 	}
-	counts := incidentCountsSQL
+	counts := incidentCountsSQL(f)
 	if parts {
 		join, a := partsJoin(f)
 		joins = append(joins, join)
 		joinArgs = a
-		counts = partCountsSQL
+		counts = partCountsSQL(f)
 	}
 	from := "FROM incidents i " + strings.Join(joins, " ") + " WHERE " + cond
 	all := append(joinArgs, args...)
@@ -210,10 +229,10 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 	// incident counts, and the totals are the incidents' own: the same
 	// unknown counts as a report by year gives. With one, they are the
 	// sums of the chosen parts.
-	total := "SELECT " + incidentCountsSQL + " FROM incidents i WHERE " + cond
+	total := "SELECT " + incidentCountsSQL(f) + " FROM incidents i WHERE " + cond
 	totalArgs := args
 	if parts && len(f.Groups)+len(f.Nationalities) > 0 {
-		total = "SELECT " + partCountsSQL + " FROM incidents i " + joins[len(joins)-1] + " WHERE " + cond
+		total = "SELECT " + partCountsSQL(f) + " FROM incidents i " + joins[len(joins)-1] + " WHERE " + cond
 		totalArgs = all
 	}
 	err = scanCounts(tx.Raw(total, totalArgs...).Row(), &rep.Totals)
@@ -368,10 +387,10 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 // weeks are awkward in SQLite, and there are at most a few thousand days.
 func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
 	cond, args := where(f)
-	from, counts := "FROM incidents i", incidentCountsSQL
+	from, counts := "FROM incidents i", incidentCountsSQL(f)
 	if countsByParts(f, nil) {
 		join, joinArgs := partsJoin(f)
-		from, counts, args = from+" "+join, partCountsSQL, append(joinArgs, args...)
+		from, counts, args = from+" "+join, partCountsSQL(f), append(joinArgs, args...)
 	}
 	rows, err := tx.Raw("SELECT i.occurred_on, "+counts+" "+from+" WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
 	if err != nil {

@@ -15,34 +15,39 @@ import (
 // so that the folded keys and text timestamps never leak into the API,
 // and the API's shape never dictates the schema.
 type incidentRow struct {
-	ID                    int64
-	ExternalID            *string
-	Dataset               *string
-	Origin                string
-	OccurredOn            string
-	DatePrecision         string
-	Mission               *string
-	MissionKey            *string
-	Country               *string
-	Region                *string
-	RegionKey             *string
-	Locality              *string
-	Latitude              *float64
-	Longitude             *float64
-	Type                  string
-	Summary               string
-	Killed                int // what the incident adds to a sum: see models.Incident.Counted
-	Wounded               int
-	KilledKnown           int // 1 when Killed is the figure itself, 0 when it is unknown
-	WoundedKnown          int
-	Forces                string
-	ContributingCountries string
-	Casualties            string
-	Sources               string
-	Created               string
-	Updated               string
-	Deleted               *string
-	Version               int
+	ID            int64
+	ExternalID    *string
+	Dataset       *string
+	Origin        string
+	OccurredOn    string
+	DatePrecision string
+	Mission       *string
+	MissionKey    *string
+	Country       *string
+	Region        *string
+	RegionKey     *string
+	Locality      *string
+	Latitude      *float64
+	Longitude     *float64
+	Type          string
+	Summary       string
+	Killed        int // what the incident adds to a sum: see models.Incident.Counted
+	Wounded       int
+	KilledKnown   int // 1 when Killed is the figure itself, 0 when it is unknown
+	WoundedKnown  int
+	// The estimates as Killed is: what the incident adds to a sum of lows
+	// or highs (models.Incident.CountedAs).
+	KilledLow, KilledHigh, WoundedLow, WoundedHigh int
+	Claims                                         string
+	Conflict                                       int
+	Forces                                         string
+	ContributingCountries                          string
+	Casualties                                     string
+	Sources                                        string
+	Created                                        string
+	Updated                                        string
+	Deleted                                        *string
+	Version                                        int
 }
 
 // size is about what the row takes as JSON: its text, which is all but a
@@ -97,7 +102,11 @@ func parseList(s string) []string {
 
 func toRow(inc *models.Incident) incidentRow {
 	killed, wounded := inc.Counted()
+	killedLow, woundedLow := inc.CountedAs(models.Low)
+	killedHigh, woundedHigh := inc.CountedAs(models.High)
 	r := incidentRow{
+		KilledLow: killedLow, KilledHigh: killedHigh, WoundedLow: woundedLow, WoundedHigh: woundedHigh,
+		Claims: jsonArray(inc.Claims), Conflict: flag(inc.Conflict),
 		ID: inc.ID, ExternalID: inc.ExternalID, Dataset: inc.Dataset, Origin: string(inc.Origin), OccurredOn: inc.OccurredOn,
 		DatePrecision: string(inc.DatePrecision), Mission: inc.Mission, MissionKey: foldPtr(inc.Mission),
 		Country: inc.Country, Region: inc.Region, RegionKey: foldPtr(inc.Region), Locality: inc.Locality,
@@ -123,6 +132,9 @@ func fromRow(r incidentRow) models.Incident {
 		Forces: parseList(r.Forces), ContributingCountries: parseList(r.ContributingCountries),
 		Casualties: parseCasualties(r.Casualties), Sources: parseSources(r.Sources),
 		CreatedAt: parseTime(r.Created), UpdatedAt: parseTime(r.Updated), Version: r.Version,
+		KilledLow: figure(r.KilledLow, r.KilledKnown), KilledHigh: figure(r.KilledHigh, r.KilledKnown),
+		WoundedLow: figure(r.WoundedLow, r.WoundedKnown), WoundedHigh: figure(r.WoundedHigh, r.WoundedKnown),
+		Claims: parseClaims(r.Claims), Conflict: r.Conflict == 1,
 	}
 	if r.Deleted != nil {
 		d := parseTime(*r.Deleted)
@@ -161,6 +173,21 @@ func parseCasualties(s string) []models.Casualty {
 		_ = json.Unmarshal([]byte(s), &out)
 	}
 	return out
+}
+
+func parseClaims(s string) []models.Claim {
+	out := []models.Claim{}
+	if s != "[]" && s != "" {
+		_ = json.Unmarshal([]byte(s), &out)
+	}
+	return out
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func parseSources(s string) []models.Source {

@@ -27,18 +27,29 @@ func (t totalsTable) key(inc *models.Incident) (period, regionKey, region, count
 		deref(foldPtr(inc.Mission)), deref(inc.Mission), string(inc.Type), deref(inc.Dataset)
 }
 
-// incidentCounts is what one incident adds to a total.
-func incidentCounts(inc *models.Incident) models.Counts {
+// sumColumns are the summed columns of every totals table, in the order
+// of a sums.
+var sumColumns = []string{"incidents", "killed", "wounded", "killed_unknown", "wounded_unknown",
+	"killed_low", "killed_high", "wounded_low", "wounded_high"}
+
+// sums is a row's part of a totals table, by sumColumns.
+type sums [9]int64
+
+// incidentSums is what one incident adds to a total, times sign (+1 to
+// add it, -1 to take it away).
+func incidentSums(inc *models.Incident, sign int) sums {
 	k, w := inc.Counted()
-	return models.Counts{Incidents: 1, Killed: int64(k), Wounded: int64(w),
-		KilledUnknown: int64(1 - known(inc.Killed)), WoundedUnknown: int64(1 - known(inc.Wounded))}
+	kl, wl := inc.CountedAs(models.Low)
+	kh, wh := inc.CountedAs(models.High)
+	s := int64(sign)
+	return sums{s, s * int64(k), s * int64(w), s * int64(1-known(inc.Killed)), s * int64(1-known(inc.Wounded)),
+		s * int64(kl), s * int64(kh), s * int64(wl), s * int64(wh)}
 }
 
-// signed is c added (sign +1) or taken away (sign -1).
-func signed(c models.Counts, sign int) models.Counts {
-	s := int64(sign)
-	return models.Counts{Incidents: s * c.Incidents, Killed: s * c.Killed, Wounded: s * c.Wounded,
-		KilledUnknown: s * c.KilledUnknown, WoundedUnknown: s * c.WoundedUnknown}
+func (a *sums) add(b sums) {
+	for i := range a {
+		a[i] += b[i]
+	}
 }
 
 // periodSize is the length of the occurred_on prefix that names a period

@@ -43,7 +43,7 @@ type writer struct {
 	// totals collects the changes to the report totals, to be added in one
 	// upsert per key at flush instead of two per incident; removed says
 	// some went down, and rows may have emptied.
-	totals  map[totalsKey]models.Counts
+	totals  map[totalsKey]sums
 	removed bool
 	// labels collects the names the incidents wrote, recorded at flush.
 	labels map[labelKey]string
@@ -66,7 +66,7 @@ func (s *Store) newWriter(ctx context.Context, tx *gorm.DB) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &writer{ctx: ctx, g: tx, tx: t, d: s.d, stmts: map[string]*sql.Stmt{}, totals: map[totalsKey]models.Counts{},
+	return &writer{ctx: ctx, g: tx, tx: t, d: s.d, stmts: map[string]*sql.Stmt{}, totals: map[totalsKey]sums{},
 		multi: map[multiKey]*sql.Stmt{}, labels: map[labelKey]string{}}, nil
 }
 
@@ -119,19 +119,21 @@ type multiKey struct {
 }
 
 // The child tables and their columns, in the order insertRows takes values.
+var casualtiesInsert = "casualties (" + strings.Join(casualtyColumns, ", ") + ")"
+
 const (
-	casualtiesInsert = "casualties (incident_id, position, grp, force, force_key, nationality, killed, killed_known, wounded, wounded_known)"
-	forcesInsert     = "incident_forces (incident_id, position, name, name_key)"
-	countriesInsert  = "incident_countries (incident_id, position, code)"
-	sourcesInsert    = "sources (incident_id, position, title, publisher, url, published_on, language)"
-	wordsInsert      = "incident_words (word, incident_id)"
+	forcesInsert    = "incident_forces (incident_id, position, name, name_key)"
+	countriesInsert = "incident_countries (incident_id, position, code)"
+	sourcesInsert   = "sources (incident_id, position, title, publisher, url, published_on, language)"
+	wordsInsert     = "incident_words (word, incident_id)"
 )
 
 // casualtyColumns are the columns of the casualties table, in the order of
 // casualtyValues: the writer, COPY and the copy between engines all take
 // them from here. The table holds an incident's lines and, at position
 // unattributedPosition, the part of its figures no line holds.
-var casualtyColumns = []string{"incident_id", "position", "grp", "force", "force_key", "nationality", "killed", "killed_known", "wounded", "wounded_known"}
+var casualtyColumns = []string{"incident_id", "position", "grp", "force", "force_key", "nationality", "killed", "killed_known", "wounded", "wounded_known",
+	"killed_low", "killed_high", "wounded_low", "wounded_high"}
 
 // unattributedPosition is where the unattributed part of an incident's
 // figures is stored among its lines, with group ” and no nationality, so
@@ -143,17 +145,21 @@ const unattributedPosition = -1
 // unknown figure is 0 with its known flag 0, so sums need no NULL handling.
 func casualtyValues(id int64, position int, c models.Casualty) []any {
 	return []any{id, position, string(c.Group), c.Force, foldPtr(c.Force), c.Nationality,
-		models.Value0(c.Killed), known(c.Killed), models.Value0(c.Wounded), known(c.Wounded)}
+		models.Value0(c.Killed), known(c.Killed), models.Value0(c.Wounded), known(c.Wounded),
+		models.Value0(c.KilledLow), models.Value0(c.KilledHigh), models.Value0(c.WoundedLow), models.Value0(c.WoundedHigh)}
 }
 
 // unattributedValues is the casualties row of inc's unattributed part, when
 // it has one (see models.Incident.Unattributed).
 func unattributedValues(inc *models.Incident) ([]any, bool) {
-	k, w, ok := inc.Unattributed()
-	if !ok {
+	if !inc.HasUnattributed() {
 		return nil, false
 	}
-	return []any{inc.ID, unattributedPosition, "", nil, nil, nil, models.Value0(k), known(k), models.Value0(w), known(w)}, true
+	k, w := inc.UnattributedAs(models.Best)
+	kl, wl := inc.UnattributedAs(models.Low)
+	kh, wh := inc.UnattributedAs(models.High)
+	return []any{inc.ID, unattributedPosition, "", nil, nil, nil, models.Value0(k), known(k), models.Value0(w), known(w),
+		models.Value0(kl), models.Value0(kh), models.Value0(wl), models.Value0(wh)}, true
 }
 
 // maxRowsPerInsert keeps rows times columns far below SQLite's limit on
@@ -390,7 +396,7 @@ func (w *writer) addTotals(inc *models.Incident, sign int) {
 		k := totalsKey{table: t.name}
 		k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset = t.key(inc)
 		c := w.totals[k]
-		c.Add(signed(incidentCounts(inc), sign))
+		c.add(incidentSums(inc, sign))
 		w.totals[k] = c
 	}
 	if sign < 0 {
@@ -421,21 +427,14 @@ func (w *writer) flush() error {
 	})
 	for _, k := range keys {
 		c := w.totals[k]
-		err := w.g.Exec(`INSERT INTO `+k.table+` (period, region_key, region, country, mission_key, mission, type, dataset,
-				incidents, killed, wounded, killed_unknown, wounded_unknown)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (period, region_key, country, mission_key, type, dataset) DO UPDATE SET
-				incidents = `+k.table+`.incidents + excluded.incidents,
-				killed = `+k.table+`.killed + excluded.killed,
-				wounded = `+k.table+`.wounded + excluded.wounded,
-				killed_unknown = `+k.table+`.killed_unknown + excluded.killed_unknown,
-				wounded_unknown = `+k.table+`.wounded_unknown + excluded.wounded_unknown`,
-			k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset,
-			c.Incidents, c.Killed, c.Wounded, c.KilledUnknown, c.WoundedUnknown).Error
-		if err != nil {
+		args := []any{k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset}
+		for _, n := range c {
+			args = append(args, n)
+		}
+		if err := w.g.Exec(totalsUpsert(k.table), args...).Error; err != nil {
 			return err
 		}
-		if w.removed && c.Incidents < 0 {
+		if w.removed && c[0] < 0 {
 			err := w.g.Exec(`DELETE FROM `+k.table+` WHERE period = ? AND region_key = ? AND country = ? AND mission_key = ? AND type = ? AND dataset = ? AND incidents <= 0`,
 				k.period, k.regionKey, k.country, k.missionKey, k.typ, k.dataset).Error
 			if err != nil {
@@ -450,4 +449,15 @@ func (w *writer) flush() error {
 		return nil // nothing written: pollers need not refetch
 	}
 	return w.g.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error
+}
+
+// totalsUpsert adds a row's sums to table, which totalsKey's columns key.
+func totalsUpsert(table string) string {
+	var set []string
+	for _, c := range sumColumns {
+		set = append(set, c+" = "+table+"."+c+" + excluded."+c)
+	}
+	return "INSERT INTO " + table + " (period, region_key, region, country, mission_key, mission, type, dataset, " +
+		strings.Join(sumColumns, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", 8+len(sumColumns)), ", ") + ")" +
+		" ON CONFLICT (period, region_key, country, mission_key, type, dataset) DO UPDATE SET " + strings.Join(set, ", ")
 }

@@ -90,19 +90,26 @@ func baselineScript(csvPath string, listsOnRow bool) string {
 		listVals = ", CASE WHEN casualties = '' THEN '[]' ELSE casualties END, CASE WHEN sources = '' THEN '[]' ELSE sources END"
 	}
 	fmt.Fprintf(&b, `INSERT INTO incidents (id, external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
-	locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, created_at, updated_at, version%[9]s)
+	locality, latitude, longitude, type, summary, killed, wounded, killed_known, wounded_known, killed_low, killed_high, wounded_low, wounded_high,
+	origin, forces, contributing_countries, created_at, updated_at, version%[9]s)
 SELECT rowid, nullif(%[1]s, ''), occurred_on, date_precision, nullif(%[2]s, ''), lower(nullif(%[2]s, '')), nullif(country, ''),
 	nullif(%[3]s, ''), lower(nullif(%[3]s, '')), nullif(%[4]s, ''), CAST(nullif(latitude, '') AS REAL), CAST(nullif(longitude, '') AS REAL),
-	type, %[5]s, CAST(killed AS INTEGER), CAST(wounded AS INTEGER), %[6]s, %[7]s, %[8]s, %[8]s, 1%[10]s
+	type, %[5]s, CAST(killed AS INTEGER), CAST(wounded AS INTEGER), killed <> '', wounded <> '',
+	CAST(killed AS INTEGER), CAST(killed AS INTEGER), CAST(wounded AS INTEGER), CAST(wounded AS INTEGER),
+	'csv', %[6]s, %[7]s, %[8]s, %[8]s, 1%[10]s
 FROM temp.staging ORDER BY rowid;
 `, unguard("external_id"), unguard("mission"), unguard("region"), unguard("locality"), unguard("summary"),
 		listJSON("forces"), listJSON("contributing_countries"), now, listCols, listVals)
 	b.WriteString(mark("incidents"))
-	b.WriteString(`INSERT INTO casualties (incident_id, position, grp, force, force_key, nationality, killed, wounded)
-SELECT s.rowid, j.key, json_extract(j.value, '$.group'), json_extract(j.value, '$.force'), lower(json_extract(j.value, '$.force')),
-	json_extract(j.value, '$.nationality'), json_extract(j.value, '$.killed'), json_extract(j.value, '$.wounded')
-FROM temp.staging s, json_each(CASE WHEN s.casualties = '' THEN '[]' ELSE s.casualties END) j;
+	b.WriteString(`INSERT INTO casualties (incident_id, position, grp, force, force_key, nationality, killed, killed_known, wounded, wounded_known,
+	killed_low, killed_high, wounded_low, wounded_high)
+SELECT incident_id, position, grp, force, lower(force), nationality, coalesce(k, 0), k IS NOT NULL, coalesce(w, 0), w IS NOT NULL,
+	coalesce(k, 0), coalesce(k, 0), coalesce(w, 0), coalesce(w, 0)
+FROM (SELECT s.rowid AS incident_id, j.key AS position, json_extract(j.value, '$.group') AS grp, json_extract(j.value, '$.force') AS force,
+	json_extract(j.value, '$.nationality') AS nationality, json_extract(j.value, '$.killed') AS k, json_extract(j.value, '$.wounded') AS w
+	FROM temp.staging s, json_each(CASE WHEN s.casualties = '' THEN '[]' ELSE s.casualties END) j);
 `)
+	b.WriteString(unattributedSQL)
 	b.WriteString(mark("casualties"))
 	b.WriteString(`INSERT INTO incident_forces (incident_id, position, name, name_key)
 SELECT i.id, j.key, j.value, lower(j.value) FROM incidents i, json_each(i.forces) j;
@@ -161,24 +168,42 @@ FROM temp.staging ORDER BY rowid;
 	return b.String()
 }
 
+// unattributedSQL writes the part of each incident's figures that no
+// casualty line holds, as our writer does (position -1), in SQL both
+// shells run alike.
+const unattributedSQL = `INSERT INTO casualties (incident_id, position, grp, killed, killed_known, wounded, wounded_known,
+	killed_low, killed_high, wounded_low, wounded_high)
+SELECT id, -1, '', k, killed_known, w, wounded_known, k, k, w, w FROM (
+	SELECT i.id, i.killed_known, i.wounded_known, c.incident_id AS lines,
+		CASE WHEN i.killed_known = 1 AND i.killed > coalesce(c.k, 0) THEN i.killed - coalesce(c.k, 0) ELSE 0 END AS k,
+		CASE WHEN i.wounded_known = 1 AND i.wounded > coalesce(c.w, 0) THEN i.wounded - coalesce(c.w, 0) ELSE 0 END AS w
+	FROM incidents i LEFT JOIN (SELECT incident_id, sum(killed) AS k, sum(wounded) AS w FROM casualties GROUP BY incident_id) c
+		ON c.incident_id = i.id) u
+WHERE lines IS NULL OR k > 0 OR w > 0 OR killed_known = 0 OR wounded_known = 0;
+`
+
 // totalsSQL fills the report totals tables our import maintains, in SQL
 // both shells run alike.
 func totalsSQL() string {
+	const sums = `count(*), sum(killed), sum(wounded), sum(1 - killed_known), sum(1 - wounded_known),
+	sum(killed_low), sum(killed_high), sum(wounded_low), sum(wounded_high)`
+	const cols = `(period, region_key, region, country, mission_key, mission, type, dataset, incidents, killed, wounded,
+	killed_unknown, wounded_unknown, killed_low, killed_high, wounded_low, wounded_high)`
 	var b strings.Builder
 	for _, t := range []struct {
 		table string
 		size  int
 	}{{"totals_all", 0}, {"totals_year", 4}, {"totals_month", 7}} {
-		fmt.Fprintf(&b, `INSERT INTO %s
+		fmt.Fprintf(&b, `INSERT INTO %s %s
 SELECT substr(occurred_on, 1, %d), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''),
-	coalesce(mission_key, ''), coalesce(min(mission), ''), type, count(*), sum(killed), sum(wounded)
-FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7;
-`, t.table, t.size)
+	coalesce(mission_key, ''), coalesce(min(mission), ''), type, coalesce(dataset, ''), %s
+FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7, 8;
+`, t.table, cols, t.size, sums)
 	}
-	b.WriteString(`INSERT INTO totals_by_month
-SELECT substr(occurred_on, 1, 7), '', '', '', '', '', '', count(*), sum(killed), sum(wounded)
+	fmt.Fprintf(&b, `INSERT INTO totals_by_month %s
+SELECT substr(occurred_on, 1, 7), '', '', '', '', '', '', '', %s
 FROM incidents WHERE deleted_at IS NULL GROUP BY 1;
-`)
+`, cols, sums)
 	return b.String()
 }
 

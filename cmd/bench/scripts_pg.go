@@ -73,20 +73,25 @@ func pgBaselineScript(csvPath string, header []string, listsOnRow bool) string {
 		listVals = ", CASE WHEN casualties = '' THEN '[]' ELSE casualties END, CASE WHEN sources = '' THEN '[]' ELSE sources END"
 	}
 	fmt.Fprintf(&b, `INSERT INTO incidents (id, external_id, occurred_on, date_precision, mission, mission_key, country, region, region_key,
-	locality, latitude, longitude, type, summary, killed, wounded, forces, contributing_countries, created_at, updated_at, version%[9]s)
+	locality, latitude, longitude, type, summary, killed, wounded, killed_known, wounded_known, killed_low, killed_high, wounded_low, wounded_high,
+	origin, forces, contributing_countries, created_at, updated_at, version%[9]s)
 SELECT rid, nullif(%[1]s, ''), occurred_on, date_precision, nullif(%[2]s, ''), lower(nullif(%[2]s, '')), nullif(country, ''),
 	nullif(%[3]s, ''), lower(nullif(%[3]s, '')), nullif(%[4]s, ''), nullif(latitude, '')::double precision, nullif(longitude, '')::double precision,
-	type, %[5]s, killed::integer, wounded::integer, %[6]s, %[7]s, %[8]s, %[8]s, 1%[10]s
-FROM staging ORDER BY rid;
+	type, %[5]s, k, w, (killed <> '')::int, (wounded <> '')::int, k, k, w, w, 'csv', %[6]s, %[7]s, %[8]s, %[8]s, 1%[10]s
+FROM staging, LATERAL (SELECT coalesce(nullif(killed, '')::integer, 0) AS k, coalesce(nullif(wounded, '')::integer, 0) AS w) f ORDER BY rid;
 `, pgUnguard("external_id"), pgUnguard("mission"), pgUnguard("region"), pgUnguard("locality"), pgUnguard("summary"),
 		listJSON("forces"), listJSON("contributing_countries"), pgNow, listCols, listVals)
 	// Explicit ids leave the identity behind; a later insert would collide.
 	b.WriteString("SELECT setval(pg_get_serial_sequence('incidents', 'id'), (SELECT max(id) FROM incidents));\n")
 	b.WriteString(pgMark("incidents"))
-	b.WriteString(`INSERT INTO casualties (incident_id, position, grp, force, force_key, nationality, killed, wounded)
-SELECT s.rid, j.n - 1, j.v->>'group', j.v->>'force', lower(j.v->>'force'), j.v->>'nationality', (j.v->>'killed')::integer, (j.v->>'wounded')::integer
+	b.WriteString(`INSERT INTO casualties (incident_id, position, grp, force, force_key, nationality, killed, killed_known, wounded, wounded_known,
+	killed_low, killed_high, wounded_low, wounded_high)
+SELECT s.rid, j.n - 1, j.v->>'group', j.v->>'force', lower(j.v->>'force'), j.v->>'nationality',
+	coalesce((j.v->>'killed')::integer, 0), (j.v->>'killed' IS NOT NULL)::int, coalesce((j.v->>'wounded')::integer, 0), (j.v->>'wounded' IS NOT NULL)::int,
+	coalesce((j.v->>'killed')::integer, 0), coalesce((j.v->>'killed')::integer, 0), coalesce((j.v->>'wounded')::integer, 0), coalesce((j.v->>'wounded')::integer, 0)
 FROM staging s, jsonb_array_elements((CASE WHEN s.casualties = '' THEN '[]' ELSE s.casualties END)::jsonb) WITH ORDINALITY j(v, n);
 `)
+	b.WriteString(unattributedSQL)
 	b.WriteString(pgMark("casualties"))
 	b.WriteString(`INSERT INTO incident_forces (incident_id, position, name, name_key)
 SELECT i.id, j.n - 1, j.v, lower(j.v) FROM incidents i, jsonb_array_elements_text(i.forces::jsonb) WITH ORDINALITY j(v, n);

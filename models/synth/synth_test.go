@@ -178,7 +178,7 @@ func TestSequenceIsPinned(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const want = "881ed6df95b35dbf9b022badb0d51b8723778b2a6d3b5b05d83b714d6e4efb60"
+	const want = "29255acf0d83d077f09f0964adb1677d39eb8124b2d1af617998e00185ded4f1"
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("sequence of seed 1 hashes to %s, want %s", got, want)
 	}

@@ -1,0 +1,137 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"incidentdb/handlers"
+	"incidentdb/models"
+)
+
+// withClaims adds claims to a seed incident's JSON.
+func withClaims(t *testing.T, raw json.RawMessage, claims string) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var cl any
+	if err := json.Unmarshal([]byte(claims), &cl); err != nil {
+		t.Fatal(err)
+	}
+	doc["claims"] = cl
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The seed day: the UN statement gives 3 Nigerien and 1 Burkinabè
+// peacekeepers killed; the UN's fatalities dataset records 4 and 1. The
+// figures are the most conservative exact claims, the highs the others,
+// the Nigerien figure is flagged until an editor decides, and reports by
+// any estimate come from the same summaries.
+func TestClaimsOfTheSeedDay(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	const dataset = `{"dataset":"un-fatalities","external_id":"un-fatalities-2017-11-24-MINUSMA-malicious_act"}`
+	menaka := a.create(t, withClaims(t, seeds(t)[0], `[
+		{"figure":"killed","group":"peacekeeper","nationality":"NE","source":{"source":0},"value":3,"stated_on":"2017-11-24"},
+		{"figure":"killed","group":"peacekeeper","nationality":"NE","source":`+dataset+`,"value":4,"note":"one row per death, by date of death"}]`))
+	mopti := a.create(t, withClaims(t, seeds(t)[1], `[
+		{"figure":"killed","group":"peacekeeper","nationality":"BF","source":{"source":0},"value":1},
+		{"figure":"killed","group":"peacekeeper","nationality":"BF","source":`+dataset+`,"value":1}]`))
+	ne := menaka.Casualties[0]
+	if models.Value0(ne.Killed) != 3 || models.Value0(ne.KilledLow) != 3 || models.Value0(ne.KilledHigh) != 4 || !menaka.Conflict {
+		t.Errorf("the Nigerien line: killed %v, low %v, high %v, conflict %v", ne.Killed, ne.KilledLow, ne.KilledHigh, menaka.Conflict)
+	}
+	if models.Value0(menaka.Killed) != 4 || models.Value0(menaka.KilledHigh) != 5 || models.Value0(menaka.KilledLow) != 4 {
+		t.Errorf("Ménaka killed %v, low %v, high %v; want 4, 4, 5", menaka.Killed, menaka.KilledLow, menaka.KilledHigh)
+	}
+	if mopti.Conflict || models.Value0(mopti.KilledHigh) != 1 {
+		t.Errorf("Mopti: the sources agree on 1, conflict %v, high %v", mopti.Conflict, mopti.KilledHigh)
+	}
+	for estimate, want := range map[string]int64{"best": 5, "low": 5, "high": 6} {
+		for _, q := range []string{"group_by=region", "group_by=nationality", "group_by=group", "group_by=year&from=2017"} {
+			rep := a.report(t, q+"&mission=MINUSMA&estimate="+estimate)
+			if rep.Totals.Killed != want {
+				t.Errorf("MINUSMA killed on the seed day, %s, estimate %s: %d, want %d", q, estimate, rep.Totals.Killed, want)
+			}
+		}
+		var series struct{ Points []models.Point }
+		a.do(t, "GET", "/api/v1/reports/timeseries?interval=month&from=2017-11&to=2017-11&estimate="+estimate, "", nil).json(t, &series)
+		if len(series.Points) != 1 || series.Points[0].Killed != want {
+			t.Errorf("series, estimate %s: %+v", estimate, series.Points)
+		}
+	}
+	peacekeepers := a.report(t, "group_by=nationality&group=peacekeeper&estimate=high")
+	if peacekeepers.Totals.Killed != 5 {
+		t.Errorf("peacekeepers killed, high: %d, want 5 (4 of Niger, 1 of Burkina Faso)", peacekeepers.Totals.Killed)
+	}
+	var page struct {
+		Total int
+		Items []models.Incident
+	}
+	a.do(t, "GET", "/api/v1/incidents?conflict=true", "", nil).json(t, &page)
+	if page.Total != 1 || page.Items[0].ID != menaka.ID {
+		t.Errorf("conflict=true lists %+v, want the Ménaka attack", page.Items)
+	}
+	// An editor decides for the dataset: its claim is preferred, the
+	// conflict is resolved, the figures follow, and the history says so.
+	path := fmt.Sprintf("/api/v1/incidents/%d", menaka.ID)
+	res := a.do(t, "PATCH", path, a.editor, []byte(`{"claims":[
+		{"figure":"killed","group":"peacekeeper","nationality":"NE","source":{"source":0},"value":3,"stated_on":"2017-11-24"},
+		{"figure":"killed","group":"peacekeeper","nationality":"NE","source":`+dataset+`,"value":4,"rank":"preferred"}]}`))
+	var decided models.Incident
+	res.json(t, &decided)
+	if res.status != 200 || decided.Conflict || models.Value0(decided.Casualties[0].Killed) != 4 || models.Value0(decided.Killed) != 5 {
+		t.Fatalf("after ranking: %d %s", res.status, res.body)
+	}
+	hist := string(a.do(t, "GET", path+"/history", "", nil).body)
+	if !strings.Contains(hist, `"field":"claims"`) || !strings.Contains(hist, `"preferred"`) {
+		t.Errorf("the history does not record the claims: %s", hist)
+	}
+	// Claims travel in NDJSON and come back the same.
+	nd := a.do(t, "GET", "/api/v1/incidents.ndjson", "", nil)
+	b := newAPI(t, handlers.Config{})
+	if res := b.do(t, "POST", "/api/v1/incidents/import?format=ndjson", b.editor, nd.body); res.status != 200 {
+		t.Fatalf("import: %d %s", res.status, res.body)
+	}
+	var back models.Incident
+	b.do(t, "GET", "/api/v1/incidents?external_id=un-sg-2017-11-24-menaka", "", nil).json(t, &struct{ Items *[]models.Incident }{&[]models.Incident{}})
+	list := b.do(t, "GET", "/api/v1/incidents.ndjson?external_id=un-sg-2017-11-24-menaka", "", nil)
+	if err := json.Unmarshal(list.body, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Claims) != 2 || back.Claims[1].Rank != models.Preferred || models.Value0(back.Casualties[0].Killed) != 4 {
+		t.Errorf("claims after a round trip: %+v", back.Claims)
+	}
+}
+
+// Claims are checked as everything else: each bad one is a 422 naming it.
+func TestBadClaimsAreNamed(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	for claims, field := range map[string]string{
+		`[{"figure":"dead","source":{"source":0},"value":1}]`:                                         "claims[0].figure",
+		`[{"figure":"killed","source":{"source":7},"value":1}]`:                                       "claims[0].source.source",
+		`[{"figure":"killed","value":1}]`:                                                             "claims[0].source",
+		`[{"figure":"killed","source":{"dataset":"acled"},"value":1}]`:                                "claims[0].source",
+		`[{"figure":"killed","source":{"source":0},"low":5,"high":2}]`:                                "claims[0].low",
+		`[{"figure":"killed","source":{"source":0},"value":1,"low":0,"high":2}]`:                      "claims[0].value",
+		`[{"figure":"killed","source":{"source":0}}]`:                                                 "claims[0].value",
+		`[{"figure":"killed","group":"civilian","nationality":"ML","source":{"source":0},"value":1}]`: "claims[0].group",
+		`[{"figure":"killed","source":{"source":0},"value":1,"rank":"best"}]`:                         "claims[0].rank",
+		`[{"figure":"killed","source":{"source":0},"value":1,"qualifier":"roughly"}]`:                 "claims[0].qualifier",
+		`[{"figure":"killed","source":{"source":0},"value":9}]`:                                       "killed",
+	} {
+		res := a.do(t, "POST", "/api/v1/incidents", a.editor, withClaims(t, seeds(t)[0], claims))
+		if res.status != 422 || !strings.Contains(string(res.body), `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s, want 422 naming %s", claims, res.status, res.body, field)
+		}
+	}
+	if n := a.count(t); n != 0 {
+		t.Errorf("%d incidents stored from bad claims", n)
+	}
+}
