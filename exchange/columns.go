@@ -96,5 +96,20 @@ var CasualtyColumns = []Column{
 	{"dataset", "#meta+dataset"}, {"origin", "#meta+origin"},
 }
 
+// ClaimColumns is the long format of GET /claims.csv: one row per claim
+// with its incident and its source, and the figure it is about as the
+// incident shows it (best, low, high).
+var ClaimColumns = []Column{
+	{"incident_id", "#meta+id"}, {"external_id", "#meta+external_id"}, {"occurred_on", "#date+occurred"},
+	{"country", "#country+code"}, {"region", "#adm1+name"}, {"mission", "#org+name"}, {"dataset", "#meta+dataset"},
+	{"figure", "#meta+figure"}, {"group", "#affected+group"}, {"nationality", "#country+code+nationality"},
+	{"source", "#meta+source+index"}, {"source_title", "#meta+source+title"}, {"source_url", "#meta+source+url"},
+	{"source_dataset", "#meta+source+dataset"}, {"source_external_id", "#meta+source+external_id"},
+	{"value", "#affected+num"}, {"low", "#affected+num+min"}, {"high", "#affected+num+max"},
+	{"qualifier", "#meta+qualifier"}, {"stated_on", "#date+stated"}, {"rank", "#meta+rank"}, {"note", "#description"},
+	{"best", "#affected+num+best"}, {"best_low", "#affected+num+best+min"}, {"best_high", "#affected+num+best+max"},
+	{"conflict", "#meta+conflict"},
+}
+
 // ListSeparator joins the items of a list cell.
 const ListSeparator = ";"

@@ -270,6 +270,48 @@ func NewCasualtyCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
 	return newCSV(w, opts, CasualtyColumns)
 }
 
+// NewClaimCSVWriter writes GET /claims.csv: ClaimColumns, one row per claim.
+func NewClaimCSVWriter(w io.Writer, opts CSVOptions) (*CSVWriter, error) {
+	return newCSV(w, opts, ClaimColumns)
+}
+
+// WriteClaims writes one row per claim of inc, in the order of
+// ClaimColumns, with the figure it is about as the incident has it.
+func (cw *CSVWriter) WriteClaims(inc *models.Incident) error {
+	for _, c := range inc.Claims {
+		best, low, high := inc.Killed, inc.KilledLow, inc.KilledHigh
+		if c.Figure == "wounded" {
+			best, low, high = inc.Wounded, inc.WoundedLow, inc.WoundedHigh
+		}
+		group := ""
+		if c.Group != nil {
+			group = string(*c.Group)
+			for _, l := range inc.Casualties {
+				if l.Group == *c.Group && text(l.Nationality) == text(c.Nationality) {
+					best, low, high = l.Killed, l.KilledLow, l.KilledHigh
+					if c.Figure == "wounded" {
+						best, low, high = l.Wounded, l.WoundedLow, l.WoundedHigh
+					}
+				}
+			}
+		}
+		index, title, url := "", "", ""
+		if i := c.Source.Source; i != nil && *i < len(inc.Sources) {
+			index, title, url = strconv.Itoa(*i), inc.Sources[*i].Title, text(inc.Sources[*i].URL)
+		}
+		cw.rec = append(cw.rec[:0], strconv.FormatInt(inc.ID, 10), text(inc.ExternalID), inc.OccurredOn,
+			text(inc.Country), text(inc.Region), text(inc.Mission), text(inc.Dataset),
+			c.Figure, group, text(c.Nationality), index, models.GuardCell(title), url,
+			text(c.Source.Dataset), text(c.Source.ExternalID), figure(c.Value), figure(c.Low), figure(c.High),
+			string(c.Qualifier), text(c.StatedOn), string(c.Rank), models.GuardCell(text(c.Note)),
+			figure(best), figure(low), figure(high), strconv.FormatBool(inc.Conflict))
+		if err := cw.write(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Flush writes out what is buffered; call it at the end, and between rows
 // when the reader should see progress.
 func (cw *CSVWriter) Flush() error {

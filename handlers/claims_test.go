@@ -1,10 +1,14 @@
 package handlers_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"incidentdb/handlers"
 	"incidentdb/models"
@@ -70,6 +74,15 @@ func TestClaimsOfTheSeedDay(t *testing.T) {
 	if peacekeepers.Totals.Killed != 5 {
 		t.Errorf("peacekeepers killed, high: %d, want 5 (4 of Niger, 1 of Burkina Faso)", peacekeepers.Totals.Killed)
 	}
+	// One row a claim, with the figure it is about as the incident has it.
+	recs, err := csv.NewReader(strings.NewReader(string(a.do(t, "GET", "/api/v1/claims.csv?mission=MINUSMA", "", nil).body))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 5 || strings.Join(recs[2][7:], ",") != "killed,peacekeeper,NE,,,,un-fatalities,un-fatalities-2017-11-24-MINUSMA-malicious_act,4,,,exact,,normal,\"one row per death, by date of death\",3,3,4,true" &&
+		strings.Join(recs[2][7:], ",") != "killed,peacekeeper,NE,,,,un-fatalities,un-fatalities-2017-11-24-MINUSMA-malicious_act,4,,,exact,,normal,one row per death, by date of death,3,3,4,true" {
+		t.Errorf("claims.csv = %q", recs)
+	}
 	var page struct {
 		Total int
 		Items []models.Incident
@@ -133,5 +146,106 @@ func TestBadClaimsAreNamed(t *testing.T) {
 	}
 	if n := a.count(t); n != 0 {
 		t.Errorf("%d incidents stored from bad claims", n)
+	}
+}
+
+// withoutVersion is an incident's JSON without what every write changes.
+func withoutVersion(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "version")
+	delete(doc, "updated_at")
+	return doc
+}
+
+// The seed day again, as two databases' records of the same attacks: the
+// UN's dataset rows, merged into the statement's incidents, become claims
+// beside the statement's figures; nothing is counted twice; an unmerge
+// gives both records back as they were.
+func TestMergeAndUnmergeTheSeedDay(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	menaka := a.create(t, seeds(t)[0])
+	mopti := a.create(t, seeds(t)[1])
+	un := func(id, nationality string, killed int) models.Incident {
+		return a.create(t, []byte(fmt.Sprintf(`{"external_id":%q,"dataset":"un-fatalities","occurred_on":"2017-11-24","type":"malicious_act",
+			"mission":"MINUSMA","country":"ML","killed":%d,"wounded":null,
+			"casualties":[{"group":"peacekeeper","force":"MINUSMA","nationality":%q,"killed":%d,"wounded":null}]}`, id, killed, nationality, killed)))
+	}
+	ne, bf := un("un-2017-11-24-NE", "NE", 4), un("un-2017-11-24-BF", "BF", 1)
+	if rep := a.report(t, "group_by=year&mission=MINUSMA"); rep.Totals.Killed != 10 {
+		t.Fatalf("before merging, the day counts %d killed (each death twice)", rep.Totals.Killed)
+	}
+	path := func(id int64) string { return fmt.Sprintf("/api/v1/incidents/%d", id) }
+	menakaBefore, neBefore := a.do(t, "GET", path(menaka.ID), "", nil).body, a.do(t, "GET", path(ne.ID), "", nil).body
+	merge := func(survivor, absorbed int64) models.Incident {
+		t.Helper()
+		res := a.do(t, "POST", path(survivor)+"/merge", a.editor, []byte(fmt.Sprintf(`{"incident":%d}`, absorbed)))
+		if res.status != 200 {
+			t.Fatalf("merge %d into %d: %d %s", absorbed, survivor, res.status, res.body)
+		}
+		var out models.Incident
+		res.json(t, &out)
+		return out
+	}
+	m := merge(menaka.ID, ne.ID)
+	line := m.Casualties[0]
+	if models.Value0(line.Killed) != 3 || models.Value0(line.KilledHigh) != 4 || !m.Conflict || len(m.Claims) < 2 {
+		t.Errorf("the Nigerien line after the merge: %+v, conflict %v, claims %+v", line, m.Conflict, m.Claims)
+	}
+	var statement, dataset bool
+	for _, c := range m.Claims {
+		if c.Group != nil && *c.Group == models.Peacekeeper && c.Nationality != nil && *c.Nationality == "NE" {
+			statement = statement || c.Source.Source != nil && *c.Source.Source == 0 && *c.Value == 3
+			dataset = dataset || c.Source.ExternalID != nil && *c.Source.ExternalID == "un-2017-11-24-NE" && *c.Value == 4
+		}
+	}
+	if !statement || !dataset {
+		t.Errorf("the Nigerien figure's claims should name the statement (3) and the dataset row (4): %+v", m.Claims)
+	}
+	p := merge(mopti.ID, bf.ID)
+	if p.Conflict || models.Value0(p.Killed) != 1 {
+		t.Errorf("Mopti after the merge: killed %v, conflict %v", p.Killed, p.Conflict)
+	}
+	for estimate, want := range map[string]int64{"best": 5, "high": 6} {
+		if rep := a.report(t, "group_by=nationality&mission=MINUSMA&estimate="+estimate); rep.Totals.Killed != want || rep.Totals.Incidents != 2 {
+			t.Errorf("MINUSMA killed that day, %s: %+v, want %d in 2 incidents", estimate, rep.Totals, want)
+		}
+	}
+	// The absorbed record answers where it went.
+	req, _ := http.NewRequest("GET", a.srv.URL+path(ne.ID), nil)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path(menaka.ID) {
+		t.Errorf("GET the merged record: %d, Location %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// Unmerged, both are as they were.
+	if res := a.do(t, "POST", path(menaka.ID)+"/unmerge", a.editor, []byte(fmt.Sprintf(`{"incident":%d}`, ne.ID))); res.status != 200 {
+		t.Fatalf("unmerge: %d %s", res.status, res.body)
+	}
+	for name, tc := range map[string]struct {
+		id     int64
+		before []byte
+	}{"Ménaka": {menaka.ID, menakaBefore}, "the dataset row": {ne.ID, neBefore}} {
+		after := a.do(t, "GET", path(tc.id), "", nil)
+		if diff := cmp.Diff(withoutVersion(t, tc.before), withoutVersion(t, after.body)); diff != "" {
+			t.Errorf("%s after the unmerge (-before +after):\n%s", name, diff)
+		}
+	}
+	hist := string(a.do(t, "GET", path(ne.ID)+"/history", "", nil).body)
+	if !strings.Contains(hist, `"action":"merged"`) || !strings.Contains(hist, `"action":"unmerged"`) {
+		t.Errorf("the absorbed record's history: %s", hist)
+	}
+	if res := a.do(t, "POST", path(menaka.ID)+"/unmerge", a.editor, []byte(fmt.Sprintf(`{"incident":%d}`, ne.ID))); res.status != 404 {
+		t.Errorf("a second unmerge: %d %s", res.status, res.body)
+	}
+	if res := a.do(t, "POST", path(menaka.ID)+"/merge", a.editor, []byte(fmt.Sprintf(`{"incident":%d}`, menaka.ID))); res.status != 422 {
+		t.Errorf("merging an incident into itself: %d %s", res.status, res.body)
 	}
 }

@@ -216,6 +216,20 @@ func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
 	h.stream(c, "casualties-csv", "text/csv; charset=utf-8", "casualties.csv", f, w.WriteCasualties, w.Flush, w.Flush)
 }
 
+func (h *exchangeHandlers) claimsCSV(c *gin.Context) {
+	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
+	if !ok {
+		return
+	}
+	h.exporting(c)
+	w, err := exchange.NewClaimCSVWriter(c.Writer, opts)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	h.stream(c, "claims-csv", "text/csv; charset=utf-8", "claims.csv", f, w.WriteClaims, w.Flush, w.Flush)
+}
+
 func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
 	f, _, ok := h.exportParams(c, "deleted", "updated_since")
 	if !ok {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -29,6 +30,9 @@ type IncidentStore interface {
 	RestoreIncident(ctx context.Context, actor string, id int64, want []int) (models.Incident, error)
 	ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error)
 	History(ctx context.Context, id int64, page models.HistoryPage) (models.HistoryResult, error)
+	Merge(ctx context.Context, actor string, survivorID, absorbedID int64) (models.Incident, error)
+	Unmerge(ctx context.Context, actor string, survivorID, absorbedID int64) (models.Incident, error)
+	MergedInto(ctx context.Context, id int64) (int64, bool, error)
 }
 
 type incidentHandlers struct {
@@ -109,6 +113,15 @@ func (h *incidentHandlers) get(c *gin.Context) {
 		release()
 	} else {
 		inc, err = h.db.GetIncident(c.Request.Context(), id)
+	}
+	if models.ErrorCode(err) == models.NotFound {
+		// A merged incident answers where it went.
+		if into, merged, mergedErr := h.db.MergedInto(c.Request.Context(), id); mergedErr == nil && merged {
+			c.Header("Location", fmt.Sprintf("%s/incidents/%d", h.basePath, into))
+			writeProblem(c, Problem{Type: problemType + "merged", Title: http.StatusText(http.StatusSeeOther), Status: http.StatusSeeOther,
+				Detail: fmt.Sprintf("incident %d was merged into incident %d", id, into)})
+			return
+		}
 	}
 	if err != nil {
 		writeError(c, err)
@@ -195,6 +208,43 @@ func (h *incidentHandlers) restore(c *gin.Context) {
 		return
 	}
 	out, err := h.db.RestoreIncident(c.Request.Context(), actor(c), id, want)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("ETag", etag(out.Version))
+	c.JSON(http.StatusOK, out)
+}
+
+// mergeBody is the body of a merge or an unmerge: the other incident.
+type mergeBody struct {
+	Incident *int64 `json:"incident"`
+}
+
+// merge folds the incident of the body into the one of the path; unmerge
+// undoes it.
+func (h *incidentHandlers) merge(c *gin.Context) { h.mergeOrUnmerge(c, h.db.Merge) }
+
+func (h *incidentHandlers) unmerge(c *gin.Context) { h.mergeOrUnmerge(c, h.db.Unmerge) }
+
+func (h *incidentHandlers) mergeOrUnmerge(c *gin.Context, do func(context.Context, string, int64, int64) (models.Incident, error)) {
+	id, err := pathID(c)
+	var body []byte
+	if err == nil {
+		body, err = readBody(c, h.maxBody)
+	}
+	var in mergeBody
+	if err == nil {
+		err = models.DecodeStrict(body, &in)
+	}
+	if err == nil && (in.Incident == nil || *in.Incident < 1) {
+		err = models.Malformedf("incident", "is required: the id of the other incident")
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := do(c.Request.Context(), actor(c), id, *in.Incident)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -152,6 +152,8 @@ func New(db Store, cfg Config) http.Handler {
 	api.DELETE("/incidents/:id", write, inc.remove)
 	get("/incidents/:id/history", read, inc.history)
 	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
+	api.POST("/incidents/:id/merge", require(models.RoleEditor), inc.merge)
+	api.POST("/incidents/:id/unmerge", require(models.RoleEditor), inc.unmerge)
 
 	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows, limits: limits,
 		exports: newGate("exports", limits.Exports, limits.ExportsPerClient, 0),
@@ -163,6 +165,7 @@ func New(db Store, cfg Config) http.Handler {
 	get("/incidents.ndjson", read, ex.incidentsNDJSON)
 	get("/incidents.geojson", read, ex.incidentsGeoJSON)
 	get("/casualties.csv", read, ex.casualtiesCSV)
+	get("/claims.csv", read, ex.claimsCSV)
 	api.POST("/incidents/import", write, ex.importIncidents)
 
 	rep := &reportHandlers{db: db, heavy: heavy, answers: answers}

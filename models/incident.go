@@ -58,7 +58,9 @@ type Incident struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
-	Version   int        `json:"version"`
+	// MergedInto is the incident a deleted one was merged into.
+	MergedInto *int64 `json:"merged_into,omitempty"`
+	Version    int    `json:"version"`
 }
 
 // Estimate names which figure of each claimed figure a sum takes: the

@@ -62,6 +62,7 @@ var incidentTable = []column{
 	{name: "created_at", field: func(r *incidentRow) any { return &r.Created }, cell: exchange.CellCreatedAt},
 	{name: "updated_at", field: func(r *incidentRow) any { return &r.Updated }, cell: exchange.CellUpdatedAt},
 	{name: "deleted_at", field: func(r *incidentRow) any { return &r.Deleted }, cell: noCell},
+	{name: "merged_into", field: func(r *incidentRow) any { return &r.MergedInto }, cell: noCell},
 	{name: "version", field: func(r *incidentRow) any { return &r.Version }, cell: exchange.CellVersion},
 }
 
@@ -92,10 +93,12 @@ func placeholders(keep func(column) bool) string {
 
 // insertedColumn is what a new incident is inserted with: everything but
 // the id the engine assigns and the deletion a new one cannot have.
-func insertedColumn(c column) bool { return c.name != "id" && c.name != "deleted_at" }
+func insertedColumn(c column) bool {
+	return c.name != "id" && c.name != "deleted_at" && c.name != "merged_into"
+}
 
 // copiedColumn is what COPY writes: the ids come reserved from the sequence.
-func copiedColumn(c column) bool { return c.name != "deleted_at" }
+func copiedColumn(c column) bool { return c.name != "deleted_at" && c.name != "merged_into" }
 
 // updatedColumn is what a replace writes: all but the identity and the
 // creation.
@@ -152,6 +155,8 @@ func value(field any) any {
 		return *p
 	case **float64:
 		return *p
+	case **int64:
+		return *p
 	}
 	panic(fmt.Sprintf("store: a column of type %T", field))
 }
@@ -168,6 +173,8 @@ func scanIncident(rs rowScanner, r *incidentRow) error {
 			dest = append(dest, nullText{p})
 		case **float64:
 			dest = append(dest, nullFloat{p})
+		case **int64:
+			dest = append(dest, nullInt{p})
 		default:
 			dest = append(dest, p)
 		}
@@ -186,6 +193,21 @@ func (n nullText) Scan(src any) error {
 	*n.dst = nil
 	if s.Valid {
 		*n.dst = &s.String
+	}
+	return nil
+}
+
+// nullInt scans an id column that may be NULL into a *int64 field.
+type nullInt struct{ dst **int64 }
+
+func (n nullInt) Scan(src any) error {
+	var i sql.NullInt64
+	if err := i.Scan(src); err != nil {
+		return err
+	}
+	*n.dst = nil
+	if i.Valid {
+		*n.dst = &i.Int64
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ var copyTables = []struct{ name, columns string }{
 	{"sources", "incident_id, position, title, publisher, url, published_on, language"},
 	{"incident_words", "word, incident_id"},
 	{"revisions", "id, incident_id, version, action, actor, changed_at, changes, snapshot"},
+	{"merges", "absorbed_id, survivor_id, survivor_version, survivor_before, survivor_after, merged_at, actor"},
 	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
 	{"totals_all", totalsColumns},
 	{"totals_year", totalsColumns},

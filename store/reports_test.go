@@ -413,6 +413,28 @@ func TestReportsEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
 		}
 	}
 	check("after updates and deletes")
+	// Merges move figures into claims and incidents out of the counts;
+	// unmerges bring both back.
+	type pair struct{ survivor, absorbed int64 }
+	var merged []pair
+	for range 40 {
+		p := pair{int64(1 + r.IntN(300)), int64(1 + r.IntN(300))}
+		if _, err := s.Merge(ctx, "tester", p.survivor, p.absorbed); err == nil {
+			merged = append(merged, p)
+		} else if c := models.ErrorCode(err); c != models.NotFound && c != models.Invalid {
+			t.Fatal(err)
+		}
+	}
+	if len(merged) < 5 {
+		t.Fatalf("only %d merges took", len(merged))
+	}
+	check("after merges")
+	for i := len(merged) - 1; i >= 0; i-- {
+		if _, err := s.Unmerge(ctx, "tester", merged[i].survivor, merged[i].absorbed); err != nil {
+			t.Fatalf("unmerge %+v: %v", merged[i], err)
+		}
+	}
+	check("after unmerges")
 	if sources["totals_all"] == 0 || sources["totals_year"] == 0 || sources["totals_month"] == 0 || sources["incidents"] == 0 {
 		t.Errorf("not every source was exercised: %v", sources)
 	}

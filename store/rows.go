@@ -47,6 +47,7 @@ type incidentRow struct {
 	Created                                        string
 	Updated                                        string
 	Deleted                                        *string
+	MergedInto                                     *int64
 	Version                                        int
 }
 
@@ -106,7 +107,7 @@ func toRow(inc *models.Incident) incidentRow {
 	killedHigh, woundedHigh := inc.CountedAs(models.High)
 	r := incidentRow{
 		KilledLow: killedLow, KilledHigh: killedHigh, WoundedLow: woundedLow, WoundedHigh: woundedHigh,
-		Claims: jsonArray(inc.Claims), Conflict: flag(inc.Conflict),
+		Claims: jsonArray(inc.Claims), Conflict: flag(inc.Conflict), MergedInto: inc.MergedInto,
 		ID: inc.ID, ExternalID: inc.ExternalID, Dataset: inc.Dataset, Origin: string(inc.Origin), OccurredOn: inc.OccurredOn,
 		DatePrecision: string(inc.DatePrecision), Mission: inc.Mission, MissionKey: foldPtr(inc.Mission),
 		Country: inc.Country, Region: inc.Region, RegionKey: foldPtr(inc.Region), Locality: inc.Locality,
@@ -134,7 +135,7 @@ func fromRow(r incidentRow) models.Incident {
 		CreatedAt: parseTime(r.Created), UpdatedAt: parseTime(r.Updated), Version: r.Version,
 		KilledLow: figure(r.KilledLow, r.KilledKnown), KilledHigh: figure(r.KilledHigh, r.KilledKnown),
 		WoundedLow: figure(r.WoundedLow, r.WoundedKnown), WoundedHigh: figure(r.WoundedHigh, r.WoundedKnown),
-		Claims: parseClaims(r.Claims), Conflict: r.Conflict == 1,
+		Claims: parseClaims(r.Claims), Conflict: r.Conflict == 1, MergedInto: r.MergedInto,
 	}
 	if r.Deleted != nil {
 		d := parseTime(*r.Deleted)

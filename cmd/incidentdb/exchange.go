@@ -126,7 +126,7 @@ func exportCommand() *cli.Command {
 		Usage: "write the incidents matching the filters to standard output",
 		Flags: append([]cli.Flag{
 			dbFlag(),
-			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv, casualties-csv, ndjson or geojson"},
+			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv, casualties-csv, claims-csv, ndjson or geojson"},
 			&cli.BoolFlag{Name: "hxl", Usage: "add the HXL hashtag row under the CSV header"},
 			&cli.BoolFlag{Name: "bom", Usage: "start the CSV with a UTF-8 byte-order mark, for Excel"},
 		}, filterFlags()...),
@@ -153,6 +153,12 @@ func exportCommand() *cli.Command {
 					return err
 				}
 				write, finish = w.WriteCasualties, w.Flush
+			case "claims-csv":
+				w, err := exchange.NewClaimCSVWriter(out, opts)
+				if err != nil {
+					return err
+				}
+				write, finish = w.WriteClaims, w.Flush
 			case "ndjson":
 				w := exchange.NewNDJSONWriter(out)
 				write, finish = w.Write, w.Flush
@@ -163,7 +169,7 @@ func exportCommand() *cli.Command {
 				}
 				write, finish = w.Write, w.Close
 			default:
-				return fmt.Errorf("--format must be csv, casualties-csv, ndjson or geojson, not %q", cmd.String("format"))
+				return fmt.Errorf("--format must be csv, casualties-csv, claims-csv, ndjson or geojson, not %q", cmd.String("format"))
 			}
 			s, err := openFiltered(ctx, cmd.String("db"), f)
 			if err != nil {

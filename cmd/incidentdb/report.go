@@ -21,10 +21,12 @@ func reportCommand() *cli.Command {
 			dbFlag(),
 			&cli.StringFlag{Name: "group-by", Usage: "comma-separated: " + strings.Join(models.Names(models.Dimensions), ", "), Required: true},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "table, csv or json"},
+			&cli.StringFlag{Name: "estimate", Value: "best", Usage: "which figure of claimed figures to sum: best, low or high"},
 		}, filterFlags()...),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			q := filterValues(cmd)
-			f, err := models.ParseFilter(q)
+			q.Set("estimate", cmd.String("estimate"))
+			f, err := models.ParseFilter(q, "estimate")
 			if err != nil {
 				return err
 			}
