@@ -249,3 +249,76 @@ func TestMergeAndUnmergeTheSeedDay(t *testing.T) {
 		t.Errorf("merging an incident into itself: %d %s", res.status, res.body)
 	}
 }
+
+// The seed day as the issue puts it: the two seed incidents, then the UN
+// dataset's rows of 24 November 2017 (four Nigeriens, one Burkinabè: one
+// record of the day) imported with linking. The record is split along its
+// lines, each part merged into its attack: two incidents, the Nigerien
+// figure with the statement's 3 and the dataset's 4 in conflict, the
+// Burkinabè 1 agreed, and MINUSMA killed that day 5 best and 6 high.
+func TestLinkingTheSeedDay(t *testing.T) {
+	a := newAPI(t, handlers.Config{})
+	menaka := a.create(t, seeds(t)[0])
+	mopti := a.create(t, seeds(t)[1])
+	file := "incident_date,casualty_id,mission_acronym,casualty_nationality,casualty_personnel_type,type_of_incident,m49_code,isocode3\n"
+	for i, nat := range []string{"NER", "NER", "NER", "NER", "BFA"} {
+		file += fmt.Sprintf("11/24/2017,SYNTH-%d,MINUSMA,,Military,Malicious Act,,%s\n", i, nat)
+	}
+	res := a.do(t, "POST", "/api/v1/incidents/import?format=un-fatalities&link=true", a.editor, []byte(file), "Content-Type", "text/csv")
+	if res.status != 200 {
+		t.Fatalf("import: %d %s", res.status, res.body)
+	}
+	var out models.ImportResult
+	res.json(t, &out)
+	into := map[int64]bool{}
+	for _, l := range out.Linked {
+		into[l.Into] = true
+	}
+	if len(out.Linked) != 2 || !into[menaka.ID] || !into[mopti.ID] || len(out.Ambiguous) != 0 {
+		t.Fatalf("linked %+v, ambiguous %+v; want one part into each attack", out.Linked, out.Ambiguous)
+	}
+	var page struct{ Total int }
+	a.do(t, "GET", "/api/v1/incidents", "", nil).json(t, &page)
+	if page.Total != 2 {
+		t.Errorf("%d incidents after linking, want the 2 attacks", page.Total)
+	}
+	var m, p models.Incident
+	a.do(t, "GET", fmt.Sprintf("/api/v1/incidents/%d", menaka.ID), "", nil).json(t, &m)
+	a.do(t, "GET", fmt.Sprintf("/api/v1/incidents/%d", mopti.ID), "", nil).json(t, &p)
+	var values []int
+	for _, c := range m.Claims {
+		if c.Group != nil && c.Nationality != nil && *c.Nationality == "NE" {
+			values = append(values, *c.Value)
+		}
+	}
+	if fmt.Sprint(values) != "[3 4]" || !m.Conflict || models.Value0(m.Casualties[0].Killed) != 3 {
+		t.Errorf("the Nigerien figure: claims %v, conflict %v, best %v", values, m.Conflict, m.Casualties[0].Killed)
+	}
+	if p.Conflict || models.Value0(p.Killed) != 1 {
+		t.Errorf("the Burkinabè figure: conflict %v, killed %v", p.Conflict, p.Killed)
+	}
+	for estimate, want := range map[string]int64{"best": 5, "high": 6} {
+		if rep := a.report(t, "group_by=region&mission=MINUSMA&from=2017-11-24&to=2017-11-24&estimate="+estimate); rep.Totals.Killed != want {
+			t.Errorf("MINUSMA killed that day, %s: %d, want %d", estimate, rep.Totals.Killed, want)
+		}
+	}
+	// An ACLED event of the next day in Ménaka is a candidate of the Ménaka
+	// attack; the Mopti attack, in another region, is not.
+	acled := a.create(t, []byte(`{"external_id":"MLI9999","dataset":"acled","occurred_on":"2017-11-25","type":"armed_attack",
+		"mission":"MINUSMA","country":"ML","region":"Ménaka","killed":4,"wounded":null}`))
+	var cands struct{ Candidates []models.Candidate }
+	a.do(t, "GET", fmt.Sprintf("/api/v1/incidents/%d/candidates", menaka.ID), "", nil).json(t, &cands)
+	if len(cands.Candidates) != 1 || cands.Candidates[0].ID != acled.ID || cands.Candidates[0].Score < models.LinkScore {
+		t.Errorf("the candidates of the Ménaka attack: %+v", cands.Candidates)
+	}
+	var pairs struct {
+		Pairs []struct {
+			Incidents [2]int64
+			Score     float64
+		}
+	}
+	a.do(t, "GET", "/api/v1/candidates?from=2017-11&to=2017-11", "", nil).json(t, &pairs)
+	if len(pairs.Pairs) != 1 || pairs.Pairs[0].Incidents != [2]int64{menaka.ID, acled.ID} {
+		t.Errorf("the pairs of November 2017: %+v", pairs.Pairs)
+	}
+}

@@ -278,10 +278,14 @@ func importFormat(c *gin.Context, given string) (string, error) {
 func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	q, err := queryValues(c)
 	if err == nil {
-		err = onlyParams(c, "format", "on_conflict", "dry_run", "dataset")
+		err = onlyParams(c, "format", "on_conflict", "dry_run", "dataset", "link")
 	}
 	if err == nil {
-		err = singleParams(q, "format", "on_conflict", "dry_run", "dataset")
+		err = singleParams(q, "format", "on_conflict", "dry_run", "dataset", "link")
+	}
+	var link bool
+	if err == nil {
+		link, err = boolParam(q.Get("link"), "link")
 	}
 	var format string
 	if err == nil {
@@ -334,7 +338,7 @@ func (h *exchangeHandlers) importIncidents(c *gin.Context) {
 	if err == nil {
 		var res models.ImportResult
 		res, err = h.db.Import(c.Request.Context(), actor(c), r, models.ImportOptions{OnConflict: q.Get("on_conflict"), DryRun: dry,
-			Restore: roleOf(c).Allows(models.RoleAdmin), Origin: origin, Dataset: dataset})
+			Restore: roleOf(c).Allows(models.RoleAdmin), Origin: origin, Dataset: dataset, Link: link})
 		if err == nil {
 			if !res.DryRun {
 				h.rows.WithLabelValues("import", format).Add(float64(res.Created + res.Updated))

@@ -33,6 +33,8 @@ type IncidentStore interface {
 	Merge(ctx context.Context, actor string, survivorID, absorbedID int64) (models.Incident, error)
 	Unmerge(ctx context.Context, actor string, survivorID, absorbedID int64) (models.Incident, error)
 	MergedInto(ctx context.Context, id int64) (int64, bool, error)
+	Candidates(ctx context.Context, id int64, window int) ([]models.Candidate, error)
+	CandidatePairs(ctx context.Context, f models.Filter, window, limit int) ([]models.CandidatePair, error)
 }
 
 type incidentHandlers struct {
@@ -294,6 +296,89 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		c.Header("Link", "<"+c.Request.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
 	sendJSON(c, http.StatusOK, body, room)
+}
+
+// windowParam reads window, the days two records of one attack may be
+// apart.
+func windowParam(q url.Values) (int, error) {
+	w := models.DefaultWindow
+	if v, ok := q["window"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if len(v) > 1 || err != nil || n < 0 || n > models.MaxWindow || !digitsOnly(v[0]) {
+			return 0, malformed("window", "must be a whole number of days from 0 to %d, given once", models.MaxWindow)
+		}
+		w = n
+	}
+	return w, nil
+}
+
+// candidates lists the incidents that may record the same attack as the
+// one of the path.
+func (h *incidentHandlers) candidates(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		err = onlyParams(c, "window")
+	}
+	q, _ := queryValues(c)
+	var window int
+	if err == nil {
+		window, err = windowParam(q)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	release, ok := h.heavy.enter(c)
+	if !ok {
+		return
+	}
+	list, err := h.db.Candidates(c.Request.Context(), id, window)
+	release()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"incident": id, "window": window, "candidates": list})
+}
+
+// maxPairs bounds the pairs one answer lists.
+const maxPairs = 1000
+
+// candidatePairs lists the pairs of incidents matching the filters that
+// may record the same attack, best first.
+func (h *incidentHandlers) candidatePairs(c *gin.Context) {
+	q, err := queryValues(c)
+	var f models.Filter
+	if err == nil {
+		f, err = parseFilter(c, h.db, q, "window", "limit")
+	}
+	var window int
+	if err == nil {
+		window, err = windowParam(q)
+	}
+	limit := 100
+	if err == nil && q.Has("limit") {
+		n, convErr := strconv.Atoi(q.Get("limit"))
+		if convErr != nil || n < 1 || n > maxPairs || len(q["limit"]) > 1 {
+			err = malformed("limit", "must be a whole number from 1 to %d, given once", maxPairs)
+		}
+		limit = n
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	release, ok := h.heavy.enter(c)
+	if !ok {
+		return
+	}
+	pairs, err := h.db.CandidatePairs(c.Request.Context(), f, window, limit)
+	release()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"window": window, "pairs": pairs})
 }
 
 func (h *incidentHandlers) history(c *gin.Context) {

@@ -153,6 +153,8 @@ func New(db Store, cfg Config) http.Handler {
 	get("/incidents/:id/history", read, inc.history)
 	api.POST("/incidents/:id/restore", require(models.RoleAdmin), inc.restore)
 	api.POST("/incidents/:id/merge", require(models.RoleEditor), inc.merge)
+	get("/incidents/:id/candidates", read, inc.candidates)
+	get("/candidates", read, inc.candidatePairs)
 	api.POST("/incidents/:id/unmerge", require(models.RoleEditor), inc.unmerge)
 
 	ex := &exchangeHandlers{db: db, maxImport: cfg.MaxImport, rows: m.rows, limits: limits,

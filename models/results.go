@@ -145,6 +145,10 @@ type ImportOptions struct {
 	// creates; Dataset labels the records that carry no label of their own.
 	Origin  Origin
 	Dataset *string
+	// Link merges each created record into the stored incident that
+	// clearly records the same attack (see Store.Link), after the import
+	// commits.
+	Link bool
 }
 
 // Stamp records where an imported incident came from.
@@ -175,6 +179,11 @@ type ImportResult struct {
 	DryRun    bool       `json:"dry_run"`
 	Failed    int        `json:"failed"`
 	Errors    []RowError `json:"errors"`
+	// Linked and Ambiguous are what a linking import did: the records it
+	// merged into the incidents they record, and those it left, with their
+	// candidates. Present only when the import links.
+	Linked    []Linked    `json:"linked,omitzero"`
+	Ambiguous []Ambiguous `json:"ambiguous,omitzero"`
 }
 
 // Outcome is the import's error when any record failed: nothing was

@@ -41,7 +41,12 @@ func (s *Store) Import(ctx context.Context, actor string, r exchange.Reader, opt
 	if err != nil {
 		return run.res, internal("import", err)
 	}
-	return run.res, run.res.Outcome()
+	if err := run.res.Outcome(); err != nil || !opts.Link {
+		return run.res, err
+	}
+	linked, ambiguous, err := s.Link(ctx, actor, run.created, models.DefaultWindow)
+	run.res.Linked, run.res.Ambiguous = linked, ambiguous
+	return run.res, err
 }
 
 // errRollback ends an import's transaction without storing anything.
@@ -63,6 +68,9 @@ type importRun struct {
 	// seen holds the external ids read since the first failure, by line:
 	// nothing is stored then, and a repeated one must still be reported.
 	seen map[string]int
+	// created are the ids of the incidents the import created, for the
+	// linking that may follow it.
+	created []int64
 }
 
 // importSink takes the records an import has checked, to be stored.
@@ -212,6 +220,7 @@ func (run *importRun) storeOne(inc models.Incident) error {
 	err := ins.insert(&inc, run.actor)
 	if err == nil {
 		res.Created++
+		run.created = append(run.created, inc.ID)
 		return nil
 	}
 	if !errors.Is(err, gorm.ErrDuplicatedKey) || inc.ExternalID == nil {

@@ -175,6 +175,7 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 			lost = append(lost, recs[i])
 			continue
 		}
+		b.run.created = append(b.run.created, inc.ID)
 		for p, c := range inc.Casualties {
 			children[0].add(casualtyValues(inc.ID, p, c)...)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func importCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Usage: "csv, ndjson, json, acled or un-fatalities (default: from the file name)"},
 			&cli.StringFlag{Name: "on-conflict", Value: "fail", Usage: "what to do with an external_id that is stored already: fail, skip or update"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "check every record and report, store nothing"},
+			&cli.BoolFlag{Name: "link", Usage: "merge each new record into the stored incident that clearly records the same attack"},
 			&cli.StringFlag{Name: "dataset", Usage: "label for the records that carry none (default: acled or un-fatalities for those formats)"},
 			&cli.StringFlag{Name: "actor", Value: "cli-import", Usage: "name recorded in the history of what is imported"},
 		},
@@ -74,7 +76,7 @@ func importCommand() *cli.Command {
 			defer s.Close()
 			start := time.Now()
 			res, err := s.Import(ctx, cmd.String("actor"), r, models.ImportOptions{
-				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"), Origin: origin, Dataset: dataset,
+				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"), Origin: origin, Dataset: dataset, Link: cmd.Bool("link"),
 				// Whoever can run the command holds the database file: no role
 				// is narrower than that.
 				Restore: true})
@@ -95,6 +97,19 @@ func importCommand() *cli.Command {
 			}
 			fmt.Fprintf(errOut, "%s %d records in %s: %d created, %d updated, %d unchanged, %d skipped\n",
 				verb, res.Read, time.Since(start).Round(time.Millisecond), res.Created, res.Updated, res.Unchanged, res.Skipped)
+			if cmd.Bool("link") {
+				for _, l := range res.Linked {
+					fmt.Fprintf(errOut, "linked: incident %d merged into %d (score %.2f)\n", l.Incident, l.Into, l.Score)
+				}
+				for _, a := range res.Ambiguous {
+					ids := make([]string, len(a.Candidates))
+					for i, c := range a.Candidates {
+						ids[i] = strconv.FormatInt(c.ID, 10)
+					}
+					fmt.Fprintf(errOut, "not linked: incident %d, candidates %s: %s\n", a.Incident, strings.Join(ids, ", "), a.Reason)
+				}
+				fmt.Fprintf(errOut, "%d linked, %d left for an editor\n", len(res.Linked), len(res.Ambiguous))
+			}
 			return nil
 		},
 	}

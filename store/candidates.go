@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"incidentdb/models"
+)
+
+// maxCandidatePool bounds the incidents a candidate search scores: the
+// live incidents of the same mission or host country within the window,
+// which for one attack are tens.
+const maxCandidatePool = 2000
+
+// Candidates lists the live incidents that may record the same attack as
+// incident id, best first.
+func (s *Store) Candidates(ctx context.Context, id int64, window int) ([]models.Candidate, error) {
+	var out []models.Candidate
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		inc, err := getRow(tx, id, false, "")
+		if err != nil {
+			return err
+		}
+		pool, err := candidatePool(tx, &inc, window, nil)
+		if err != nil {
+			return err
+		}
+		out = models.RankCandidates(&inc, pool, window)
+		return nil
+	}, &sql.TxOptions{ReadOnly: true})
+	return out, internal("candidates", err)
+}
+
+// candidatePool reads the live incidents dated within window days of inc
+// of its mission or host country, but for those in skip.
+func candidatePool(tx *gorm.DB, inc *models.Incident, window int, skip map[int64]bool) ([]models.Incident, error) {
+	if inc.Mission == nil && inc.Country == nil {
+		return nil, nil
+	}
+	day, err := time.Parse(models.DateLayout, inc.OccurredOn)
+	if err != nil {
+		return nil, err
+	}
+	from, to := day.AddDate(0, 0, -window).Format(models.DateLayout), day.AddDate(0, 0, window).Format(models.DateLayout)
+	rows, err := queryIncidents(tx, "SELECT "+incidentColumns+" FROM incidents i WHERE i.deleted_at IS NULL AND i.occurred_on >= ? AND i.occurred_on <= ? AND (i.mission_key = ? OR i.country = ?) AND i.id <> ? ORDER BY i.id LIMIT ?",
+		from, to, deref(foldPtr(inc.Mission)), deref(inc.Country), inc.ID, maxCandidatePool)
+	if err != nil {
+		return nil, err
+	}
+	pool := make([]models.Incident, 0, len(rows))
+	for _, r := range rows {
+		if !skip[r.ID] {
+			pool = append(pool, fromRow(r))
+		}
+	}
+	return pool, nil
+}
+
+// MaxCandidateRange bounds the incidents a search over a range scores
+// against each other.
+const MaxCandidateRange = 50_000
+
+// CandidatePairs lists the pairs of live incidents matching f that may
+// record the same attack, best first, at most limit.
+func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, limit int) ([]models.CandidatePair, error) {
+	var incs []models.Incident
+	err := s.each(ctx, f, func(r *incidentRow) error {
+		if len(incs) == MaxCandidateRange {
+			return models.FieldErrorf(models.Malformed, "too many incidents to pair", "from", "more than %d incidents match; narrow the filters (a month at a time)", MaxCandidateRange)
+		}
+		incs = append(incs, fromRow(*r))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// By date, so that each incident meets only those within the window.
+	slices.SortFunc(incs, func(a, b models.Incident) int {
+		if a.OccurredOn != b.OccurredOn {
+			if a.OccurredOn < b.OccurredOn {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ID - b.ID)
+	})
+	out := []models.CandidatePair{}
+	for i := range incs {
+		end, err := time.Parse(models.DateLayout, incs[i].OccurredOn)
+		if err != nil {
+			return nil, err
+		}
+		last := end.AddDate(0, 0, window).Format(models.DateLayout)
+		for j := i + 1; j < len(incs) && incs[j].OccurredOn <= last; j++ {
+			if score, reasons, ok := models.MatchScore(&incs[i], &incs[j], window); ok && score > 0 {
+				out = append(out, models.CandidatePair{IDs: [2]int64{incs[i].ID, incs[j].ID}, Score: models.CandidateOf(&incs[i], score, nil).Score, Reasons: reasons})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b models.CandidatePair) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Link attaches each incident of ids (an import's new records) to the
+// stored incident that clearly records the same attack, by merging it in.
+// A record whose casualty lines belong to different incidents (the UN's
+// record of a day holds every death of the day: the Nigeriens of one
+// attack, the Burkinabè of another) is split along its lines, each part
+// merged into the incident whose lines share its nationalities, when every
+// line's nationality is on exactly one of the close candidates. Any other
+// record with several close candidates is left as it is and listed, for
+// an editor to decide. Each step is a transaction of its own.
+func (s *Store) Link(ctx context.Context, actor string, ids []int64, window int) ([]models.Linked, []models.Ambiguous, error) {
+	linked, ambiguous := []models.Linked{}, []models.Ambiguous{}
+	skip := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		skip[id] = true
+	}
+	for _, id := range ids {
+		var inc models.Incident
+		var pool []models.Incident
+		err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var err error
+			if inc, err = getRow(tx, id, false, ""); err != nil {
+				return err
+			}
+			pool, err = candidatePool(tx, &inc, window, skip)
+			return err
+		}, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return linked, ambiguous, internal("link", err)
+		}
+		ranked := models.RankCandidates(&inc, pool, window)
+		var close []models.Candidate
+		for _, c := range ranked {
+			if c.Score >= models.LinkScore {
+				close = append(close, c)
+			}
+		}
+		merge := func(part int64, into models.Candidate) error {
+			if _, err := s.Merge(ctx, actor, into.ID, part); err != nil {
+				if models.ErrorCode(err) == models.Internal || models.ErrorCode(err) == "" {
+					return err
+				}
+				ambiguous = append(ambiguous, models.Ambiguous{Incident: part, Candidates: []models.Candidate{into}, Reason: err.Error()})
+				return nil
+			}
+			linked = append(linked, models.Linked{Incident: part, Into: into.ID, Score: into.Score})
+			return nil
+		}
+		switch {
+		case models.Clear(ranked):
+			if err := merge(id, ranked[0]); err != nil {
+				return linked, ambiguous, err
+			}
+		case len(close) > 1:
+			parts := models.SplitByLines(&inc, close, pool)
+			if parts == nil {
+				ambiguous = append(ambiguous, models.Ambiguous{Incident: id, Candidates: close[:min(3, len(close))],
+					Reason: "more than one incident is as likely, and the record's lines do not tell them apart; merge the right one by hand"})
+				continue
+			}
+			partIDs, err := s.split(ctx, actor, inc, parts)
+			if err != nil {
+				return linked, ambiguous, err
+			}
+			for i, pid := range partIDs {
+				if err := merge(pid, parts[i].Into); err != nil {
+					return linked, ambiguous, err
+				}
+			}
+		}
+	}
+	return linked, ambiguous, nil
+}
+
+// split turns inc into the parts of its casualty lines: the first part is
+// inc itself, changed, the others new incidents with the external id of
+// inc and the nationalities of their lines.
+func (s *Store) split(ctx context.Context, actor string, inc models.Incident, parts []models.Part) ([]int64, error) {
+	var ids []int64
+	for i, p := range parts {
+		next, err := p.Input.Normalize(s.now())
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			if _, err := s.UpdateIncident(ctx, actor, inc.ID, nil, func(models.Incident) (models.Incident, error) { return next, nil }); err != nil {
+				return nil, err
+			}
+			ids = append(ids, inc.ID)
+			continue
+		}
+		next.Origin = inc.Origin
+		created, err := s.CreateIncident(ctx, actor, next)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, created.ID)
+	}
+	return ids, nil
+}
