@@ -278,6 +278,8 @@ func (m *measurer) reportSpecs() []reportSpec {
 	return []reportSpec{
 		{"/api/v1/reports/casualties?group_by=region", true,
 			rep("SELECT region_key, min(region), count(*), sum(killed), sum(wounded) "+live+" GROUP BY region_key", "")},
+		{"/api/v1/reports/casualties?group_by=region&estimate=high", true,
+			rep("SELECT region_key, min(region), count(*), sum(killed_high), sum(wounded_high) "+live+" GROUP BY region_key", "")},
 		{"/api/v1/reports/casualties?group_by=year", true,
 			rep("SELECT substr(occurred_on, 1, 4), count(*), sum(killed), sum(wounded) "+live+" GROUP BY 1", "")},
 		{"/api/v1/reports/casualties?group_by=region&region=Mopti", true,
