@@ -307,13 +307,20 @@ func TestACLEDTypes(t *testing.T) {
 		{"", "", models.UnknownType},
 	}
 	for _, tt := range tests {
-		recs := readString(t, "acled", acledCSV(acledRow("event_type", tt.event, "sub_event_type", tt.sub)))
-		if len(recs) != 1 || recs[0].Err != nil {
-			t.Fatalf("%q/%q: %+v", tt.event, tt.sub, recs)
-		}
-		if got := str(recs[0].Input.Type); got != string(tt.want) {
-			t.Errorf("%q/%q: type %s, want %s", tt.event, tt.sub, got, tt.want)
-		}
+		checkACLEDType(t, tt.event, tt.sub, tt.want)
+	}
+}
+
+// checkACLEDType reads one row of event and sub-event type and holds its
+// incident type to want.
+func checkACLEDType(t *testing.T, event, sub string, want models.IncidentType) {
+	t.Helper()
+	recs := readString(t, "acled", acledCSV(acledRow("event_type", event, "sub_event_type", sub)))
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("%q/%q: %+v", event, sub, recs)
+	}
+	if got := str(recs[0].Input.Type); got != string(want) {
+		t.Errorf("%q/%q: type %s, want %s", event, sub, got, want)
 	}
 }
 
@@ -351,15 +358,8 @@ func TestACLEDCodebookSubEventTypes(t *testing.T) {
 		{"Strategic developments", "Other", models.OtherType},
 	}
 	for _, tt := range codebook {
-		for _, sub := range []string{tt.sub, tt.sub + " "} {
-			recs := readString(t, "acled", acledCSV(acledRow("event_type", tt.event+" ", "sub_event_type", sub)))
-			if len(recs) != 1 || recs[0].Err != nil {
-				t.Fatalf("%q/%q: %+v", tt.event, sub, recs)
-			}
-			if got := str(recs[0].Input.Type); got != string(tt.want) {
-				t.Errorf("%q/%q: type %s, want %s", tt.event, sub, got, tt.want)
-			}
-		}
+		checkACLEDType(t, tt.event, tt.sub, tt.want)
+		checkACLEDType(t, tt.event+" ", tt.sub+" ", tt.want)
 	}
 }
 

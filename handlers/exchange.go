@@ -203,31 +203,28 @@ func (h *exchangeHandlers) incidentsCSV(c *gin.Context) {
 }
 
 func (h *exchangeHandlers) casualtiesCSV(c *gin.Context) {
-	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
-	if !ok {
-		return
-	}
-	h.exporting(c)
-	w, err := exchange.NewCasualtyCSVWriter(c.Writer, opts)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	h.stream(c, "casualties-csv", "text/csv; charset=utf-8", "casualties.csv", f, w.WriteCasualties, w.Flush, w.Flush)
+	h.longCSV(c, "casualties", exchange.NewCasualtyCSVWriter, (*exchange.CSVWriter).WriteCasualties)
 }
 
 func (h *exchangeHandlers) claimsCSV(c *gin.Context) {
+	h.longCSV(c, "claims", exchange.NewClaimCSVWriter, (*exchange.CSVWriter).WriteClaims)
+}
+
+// longCSV streams a long-format CSV (rows of the incidents' lines or
+// claims), named name, written by newWriter and write.
+func (h *exchangeHandlers) longCSV(c *gin.Context, name string, newWriter func(io.Writer, exchange.CSVOptions) (*exchange.CSVWriter, error),
+	write func(*exchange.CSVWriter, *models.Incident) error) {
 	f, opts, ok := h.exportParams(c, "hxl", "bom", "deleted", "updated_since")
 	if !ok {
 		return
 	}
 	h.exporting(c)
-	w, err := exchange.NewClaimCSVWriter(c.Writer, opts)
+	w, err := newWriter(c.Writer, opts)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	h.stream(c, "claims-csv", "text/csv; charset=utf-8", "claims.csv", f, w.WriteClaims, w.Flush, w.Flush)
+	h.stream(c, name+"-csv", "text/csv; charset=utf-8", name+".csv", f, func(inc *models.Incident) error { return write(w, inc) }, w.Flush, w.Flush)
 }
 
 func (h *exchangeHandlers) incidentsNDJSON(c *gin.Context) {
