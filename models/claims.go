@@ -306,11 +306,12 @@ func claimsOf(claims []Claim, figure string, line *Casualty) []Claim {
 func settle(fe *FieldErrors, field string, given Figure, value *int, claims []Claim, floor *[3]int) (v, low, high *int, conflict bool) {
 	e, ok := estimateOf(claims)
 	if !ok {
-		v = value
-		if v == nil {
+		if value == nil {
 			return nil, nil, nil, false
 		}
-		low, high = ptrInt(*v), ptrInt(*v)
+		// A copy: value may point into the input, which is not ours to
+		// change (an import normalizes records on another goroutine).
+		v, low, high = ptrInt(*value), ptrInt(*value), ptrInt(*value)
 	} else {
 		if given.Given && given.Value != nil && *given.Value != e.best {
 			fe.Add(field, "is %d but its claims give %d as the best figure; leave it out, or rank the claim you trust preferred", *given.Value, e.best)

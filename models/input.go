@@ -318,7 +318,10 @@ func total(fe *FieldErrors, field string, given Figure, sum lineTotal) *int {
 	case *v < sum.known:
 		fe.Add(field, "is %d but the casualty lines add up to %d; a total is at least the sum of its breakdown", *v, sum.known)
 	}
-	return v
+	if v == nil {
+		return nil
+	}
+	return ptrInt(*v) // the incident's own, not the input's
 }
 
 func normalizeCasualties(fe *FieldErrors, lines []CasualtyInput) []Casualty {
@@ -377,7 +380,7 @@ func count(fe *FieldErrors, field string, v Figure) *int {
 		fe.Add(field, "must be at most %d", MaxCount)
 		return nil
 	}
-	return v.Value
+	return ptrInt(*v.Value)
 }
 
 func ptrInt(n int) *int { return &n }
