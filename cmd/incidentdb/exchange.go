@@ -101,7 +101,11 @@ func importCommand() *cli.Command {
 				for _, l := range res.Linked {
 					fmt.Fprintf(errOut, "linked: incident %d merged into %d (score %.2f)\n", l.Incident, l.Into, l.Score)
 				}
-				for _, a := range res.Ambiguous {
+				for i, a := range res.Ambiguous {
+					if i == maxListed {
+						fmt.Fprintf(errOut, "... and %d more not linked (the API's answer lists them all)\n", len(res.Ambiguous)-i)
+						break
+					}
 					ids := make([]string, len(a.Candidates))
 					for i, c := range a.Candidates {
 						ids[i] = strconv.FormatInt(c.ID, 10)
@@ -114,6 +118,9 @@ func importCommand() *cli.Command {
 		},
 	}
 }
+
+// maxListed bounds the records a linking import lists on the terminal.
+const maxListed = 50
 
 func formatFromName(path string) string {
 	switch {
