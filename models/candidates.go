@@ -78,74 +78,117 @@ const (
 // than the mission (0.5 each, at most 1); records from different datasets
 // (1), while two records of one dataset are rarely one attack (-3).
 func MatchScore(a, b *Incident, window int) (score float64, reasons []string, ok bool) {
-	if a.ID == b.ID {
+	va, vb := Prepare(a), Prepare(b)
+	return va.Score(vb, window)
+}
+
+// Prepared is an incident as MatchScore compares it, with its names folded
+// and its lists gathered once: a month of pairs compares each incident with
+// hundreds.
+type Prepared struct {
+	Inc             *Incident
+	Day             int // days since 1970
+	mission, region string
+	nats, forces    []string
+}
+
+// Prepare readies inc for Score; Day is -1 when its date does not parse.
+func Prepare(inc *Incident) *Prepared {
+	p := &Prepared{Inc: inc, Day: -1, nats: nationalities(inc)}
+	if d, err := time.Parse(DateLayout, inc.OccurredOn); err == nil {
+		p.Day = int(d.Unix() / 86400)
+	}
+	if inc.Mission != nil {
+		p.mission = gazetteer.Fold(*inc.Mission)
+	}
+	if inc.Region != nil {
+		p.region = gazetteer.Fold(*inc.Region)
+	}
+	for _, f := range inc.Forces {
+		if k := gazetteer.Fold(f); k != p.mission {
+			p.forces = append(p.forces, k)
+		}
+	}
+	return p
+}
+
+// Score is MatchScore of two prepared incidents.
+func (pa *Prepared) Score(pb *Prepared, window int) (score float64, reasons []string, ok bool) {
+	return pa.score(pb, window, true)
+}
+
+// QuickScore is Score without the reasons, for ranking many pairs before
+// explaining the few kept.
+func (pa *Prepared) QuickScore(pb *Prepared, window int) (float64, bool) {
+	score, _, ok := pa.score(pb, window, false)
+	return score, ok
+}
+
+func (pa *Prepared) score(pb *Prepared, window int, explain bool) (score float64, reasons []string, ok bool) {
+	because := func(r string) {
+		if explain {
+			reasons = append(reasons, r)
+		}
+	}
+	a, b := pa.Inc, pb.Inc
+	if a.ID == b.ID || pa.Day < 0 || pb.Day < 0 {
 		return 0, nil, false
 	}
 	if a.Country != nil && b.Country != nil && *a.Country != *b.Country {
 		return 0, nil, false
 	}
-	sameMission := a.Mission != nil && b.Mission != nil && gazetteer.Fold(*a.Mission) == gazetteer.Fold(*b.Mission)
-	sameCountry := a.Country != nil && b.Country != nil
-	if !sameMission && !sameCountry {
+	sameMission := pa.mission != "" && pa.mission == pb.mission
+	if !sameMission && (a.Country == nil || b.Country == nil) {
 		return 0, nil, false
 	}
-	da, errA := time.Parse(DateLayout, a.OccurredOn)
-	db, errB := time.Parse(DateLayout, b.OccurredOn)
-	if errA != nil || errB != nil {
-		return 0, nil, false
+	days := pb.Day - pa.Day
+	if days < 0 {
+		days = -days
 	}
-	days := int(math.Abs(db.Sub(da).Hours() / 24))
 	if days > window {
 		return 0, nil, false
 	}
-	if a.Region != nil && b.Region != nil && gazetteer.Fold(*a.Region) != gazetteer.Fold(*b.Region) {
+	if pa.region != "" && pb.region != "" && pa.region != pb.region {
 		return 0, nil, false
 	}
 	if sameMission {
 		score += 3
-		reasons = append(reasons, "the same mission, "+*a.Mission)
+		because("the same mission, " + *a.Mission)
 	} else {
 		score++
-		reasons = append(reasons, "the same host country, "+*a.Country)
+		because("the same host country, " + *a.Country)
 	}
 	score += 2 * (1 - float64(days)/float64(window+1))
 	if days == 0 {
-		reasons = append(reasons, "the same day")
-	} else {
-		reasons = append(reasons, fmt.Sprintf("%d days apart", days))
+		because("the same day")
+	} else if explain {
+		because(fmt.Sprintf("%d days apart", days))
 	}
 	switch {
-	case a.Region != nil && b.Region != nil:
+	case pa.region != "" && pb.region != "":
 		score += 2
-		reasons = append(reasons, "the same region, "+*a.Region)
-	case a.Region != nil || b.Region != nil:
+		because("the same region, " + *a.Region)
+	case pa.region != "" || pb.region != "":
 		score += 0.5
-		reasons = append(reasons, "one does not know its region")
+		because("one does not know its region")
 	}
-	if shared := common(nationalities(a), nationalities(b)); len(shared) > 0 {
+	if shared := common(pa.nats, pb.nats); len(shared) > 0 {
 		score += min(3, 1.5*float64(len(shared)))
-		reasons = append(reasons, "casualties of "+strings.Join(shared, ", ")+" on both")
-	}
-	forces := func(inc *Incident) []string {
-		var out []string
-		for _, f := range inc.Forces {
-			if inc.Mission == nil || gazetteer.Fold(f) != gazetteer.Fold(*inc.Mission) {
-				out = append(out, gazetteer.Fold(f))
-			}
+		if explain {
+			because("casualties of " + strings.Join(shared, ", ") + " on both")
 		}
-		return out
 	}
-	if shared := common(forces(a), forces(b)); len(shared) > 0 {
+	if shared := common(pa.forces, pb.forces); len(shared) > 0 {
 		score += min(1, 0.5*float64(len(shared)))
-		reasons = append(reasons, "forces in common")
+		because("forces in common")
 	}
 	switch {
 	case a.Dataset != nil && b.Dataset != nil && *a.Dataset == *b.Dataset:
 		score -= 3
-		reasons = append(reasons, "two records of one dataset, "+*a.Dataset)
+		because("two records of one dataset, " + *a.Dataset)
 	case deref(a.Dataset) != deref(b.Dataset):
 		score++
-		reasons = append(reasons, "records of different datasets")
+		because("records of different datasets")
 	}
 	return score, reasons, true
 }
@@ -175,8 +218,9 @@ func common(a, b []string) []string {
 // that may be the same attack, and sorts them best first.
 func RankCandidates(inc *Incident, pool []Incident, window int) []Candidate {
 	out := []Candidate{}
+	p := Prepare(inc)
 	for i := range pool {
-		if score, reasons, ok := MatchScore(inc, &pool[i], window); ok {
+		if score, reasons, ok := p.Score(Prepare(&pool[i]), window); ok {
 			out = append(out, CandidateOf(&pool[i], score, reasons))
 		}
 	}

@@ -95,42 +95,95 @@ func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, lim
 	if err != nil {
 		return nil, err
 	}
-	// By date, so that each incident meets only those within the window.
-	slices.SortFunc(incs, func(a, b models.Incident) int {
-		if a.OccurredOn != b.OccurredOn {
-			if a.OccurredOn < b.OccurredOn {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
-	})
-	out := []models.CandidatePair{}
+	// By host country and region, then by date, so that each incident
+	// meets only those that can be its attack: of the same place and within
+	// the window. An incident whose country or region is not known can
+	// match any of them: it joins every bucket of its country (or every
+	// bucket), and pairs it is in are counted once.
+	type place struct{ country, region string }
+	buckets := map[place][]*models.Prepared{}
+	shared := map[int64]bool{}
+	var noCountry, noRegion []*models.Prepared
 	for i := range incs {
-		end, err := time.Parse(models.DateLayout, incs[i].OccurredOn)
-		if err != nil {
-			return nil, err
+		p := models.Prepare(&incs[i])
+		switch {
+		case incs[i].Country == nil:
+			noCountry = append(noCountry, p)
+		case incs[i].Region == nil:
+			noRegion = append(noRegion, p)
+		default:
+			k := place{*incs[i].Country, deref(foldPtr(incs[i].Region))}
+			buckets[k] = append(buckets[k], p)
 		}
-		last := end.AddDate(0, 0, window).Format(models.DateLayout)
-		for j := i + 1; j < len(incs) && incs[j].OccurredOn <= last; j++ {
-			if score, reasons, ok := models.MatchScore(&incs[i], &incs[j], window); ok && score > 0 {
-				out = append(out, models.CandidatePair{IDs: [2]int64{incs[i].ID, incs[j].ID}, Score: models.CandidateOf(&incs[i], score, nil).Score, Reasons: reasons})
+	}
+	for _, p := range noRegion {
+		buckets[place{*p.Inc.Country, ""}] = nil // the country's own, for its unplaced
+	}
+	if len(buckets) == 0 && len(noCountry) > 0 {
+		buckets[place{}] = nil
+	}
+	for k := range buckets {
+		for _, p := range noRegion {
+			if *p.Inc.Country == k.country {
+				buckets[k] = append(buckets[k], p)
+			}
+		}
+		buckets[k] = append(buckets[k], noCountry...)
+	}
+	for _, p := range append(noRegion, noCountry...) {
+		shared[p.Inc.ID] = true
+	}
+	out := []models.CandidatePair{}
+	explain := [][2]*models.Prepared{} // the incidents of out[i], to explain the pairs kept
+	met := map[[2]int64]bool{}
+	for _, b := range buckets {
+		slices.SortFunc(b, func(x, y *models.Prepared) int {
+			if x.Day != y.Day {
+				return x.Day - y.Day
+			}
+			return int(x.Inc.ID - y.Inc.ID)
+		})
+		for i := range b {
+			for j := i + 1; j < len(b) && b[j].Day-b[i].Day <= window; j++ {
+				ids := [2]int64{b[i].Inc.ID, b[j].Inc.ID}
+				// Only two incidents that are both in several buckets can meet twice.
+				twice := shared[ids[0]] && shared[ids[1]]
+				if twice && met[ids] {
+					continue
+				}
+				if score, ok := b[i].QuickScore(b[j], window); ok && score > 0 {
+					if twice {
+						met[ids] = true
+					}
+					out = append(out, models.CandidatePair{IDs: ids, Score: models.CandidateOf(b[i].Inc, score, nil).Score})
+					explain = append(explain, [2]*models.Prepared{b[i], b[j]})
+				}
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b models.CandidatePair) int {
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		a, b := out[x], out[y]
 		switch {
 		case a.Score > b.Score:
 			return -1
 		case a.Score < b.Score:
 			return 1
+		case a.IDs[0] != b.IDs[0]:
+			return int(a.IDs[0] - b.IDs[0])
 		}
-		return 0
+		return int(a.IDs[1] - b.IDs[1])
 	})
-	if len(out) > limit {
-		out = out[:limit]
+	kept := make([]models.CandidatePair, 0, min(limit, len(order)))
+	for _, i := range order[:min(limit, len(order))] {
+		p := out[i]
+		_, p.Reasons, _ = explain[i][0].Score(explain[i][1], window)
+		kept = append(kept, p)
 	}
-	return out, nil
+	return kept, nil
 }
 
 // Link attaches each incident of ids (an import's new records) to the

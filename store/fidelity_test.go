@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,4 +103,52 @@ func rebindFor(dsn, q string) string {
 		return q
 	}
 	return store.RebindPostgres(q)
+}
+
+// The pairs over a range are those a brute force finds by scoring every
+// pair, whatever the buckets by place that make the search fast.
+func TestCandidatePairsEqualBruteForce(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 250 {
+		if _, err := s.CreateIncident(ctx, "tester", mustNormalize(t, randomIncident(r))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := s.ListIncidents(ctx, models.Filter{}, models.Page{Sort: "id", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, window := range []int{0, 3, 10} {
+		want := map[[2]int64]float64{}
+		for i := range res.Items {
+			for j := range res.Items {
+				a, b := &res.Items[i], &res.Items[j]
+				if a.OccurredOn > b.OccurredOn || a.OccurredOn == b.OccurredOn && a.ID >= b.ID {
+					continue
+				}
+				if score, _, ok := models.MatchScore(a, b, window); ok && score > 0 {
+					want[[2]int64{a.ID, b.ID}] = models.CandidateOf(a, score, nil).Score
+				}
+			}
+		}
+		pairs, err := s.CandidatePairs(ctx, models.Filter{}, window, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[[2]int64]float64{}
+		for _, p := range pairs {
+			got[p.IDs] = p.Score
+			if len(p.Reasons) == 0 {
+				t.Fatalf("a pair without reasons: %+v", p)
+			}
+		}
+		if len(want) == 0 {
+			t.Fatalf("window %d: no pairs at all: the test tests nothing", window)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("window %d: pairs (-brute +store):\n%s", window, diff)
+		}
+	}
 }
