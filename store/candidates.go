@@ -38,14 +38,21 @@ func (s *Store) Candidates(ctx context.Context, id int64, window int) ([]models.
 // candidatePool reads the live incidents dated within window days of inc
 // of its mission or host country, but for those in skip.
 func candidatePool(tx *gorm.DB, inc *models.Incident, window int, skip map[int64]bool) ([]models.Incident, error) {
-	if inc.Mission == nil && inc.Country == nil {
-		return nil, nil
-	}
 	day, err := time.Parse(models.DateLayout, inc.OccurredOn)
 	if err != nil {
 		return nil, err
 	}
 	from, to := day.AddDate(0, 0, -window).Format(models.DateLayout), day.AddDate(0, 0, window).Format(models.DateLayout)
+	pool, err := poolBetween(tx, inc, from, to, maxCandidatePool, skip)
+	return slices.DeleteFunc(pool, func(c models.Incident) bool { return c.ID == inc.ID }), err
+}
+
+// poolBetween reads the live incidents of inc's mission or host country
+// dated from from to to, at most limit, but for those in skip.
+func poolBetween(tx *gorm.DB, inc *models.Incident, from, to string, limit int, skip map[int64]bool) ([]models.Incident, error) {
+	if inc.Mission == nil && inc.Country == nil {
+		return nil, nil
+	}
 	// Two ranges on the (mission_key, occurred_on) and (country,
 	// occurred_on) indexes: with OR between them the planner walks every
 	// incident of the window's dates instead. Only what MatchScore and a
@@ -54,8 +61,8 @@ func candidatePool(tx *gorm.DB, inc *models.Incident, window int, skip map[int64
 	// most of a linking import.
 	in := "SELECT i.id FROM incidents i WHERE i.deleted_at IS NULL AND i.occurred_on >= ? AND i.occurred_on <= ? AND "
 	rows, err := tx.Raw("SELECT i.id, i.external_id, i.dataset, i.occurred_on, i.mission, i.country, i.region, i.killed, i.killed_known, i.forces, i.casualties"+
-		" FROM incidents i WHERE i.id IN ("+in+"i.mission_key = ? UNION "+in+"i.country = ?) AND i.id <> ? ORDER BY i.id LIMIT ?",
-		from, to, deref(foldPtr(inc.Mission)), from, to, deref(inc.Country), inc.ID, maxCandidatePool).Rows()
+		" FROM incidents i WHERE i.id IN ("+in+"i.mission_key = ? UNION "+in+"i.country = ?) ORDER BY i.id LIMIT ?",
+		from, to, deref(foldPtr(inc.Mission)), from, to, deref(inc.Country), limit).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +83,52 @@ func candidatePool(tx *gorm.DB, inc *models.Incident, window int, skip map[int64
 	}
 	return pool, rows.Err()
 }
+
+// linkPools keeps the candidates read for one mission and country over a
+// stretch of days, so that an import's records of the same mission and
+// weeks (sorted so) read them once: a linking import of a dataset was
+// thousands of reads of the same rows.
+type linkPools struct {
+	key, from, to string
+	pool          []models.Incident
+}
+
+// linkAhead is how many days past a record's window a pool reads, for the
+// records that follow it.
+const linkAhead = 14
+
+// maxLinkPool bounds a pool read for several records; past it a record
+// reads its own.
+const maxLinkPool = 20_000
+
+func (lp *linkPools) candidates(tx *gorm.DB, inc *models.Incident, window int, skip map[int64]bool) ([]models.Incident, error) {
+	day, err := time.Parse(models.DateLayout, inc.OccurredOn)
+	if err != nil {
+		return nil, err
+	}
+	from, to := day.AddDate(0, 0, -window).Format(models.DateLayout), day.AddDate(0, 0, window).Format(models.DateLayout)
+	key := deref(foldPtr(inc.Mission)) + "|" + deref(inc.Country)
+	if lp.key != key || from < lp.from || to > lp.to {
+		lp.key, lp.from, lp.to = key, from, day.AddDate(0, 0, window+linkAhead).Format(models.DateLayout)
+		if lp.pool, err = poolBetween(tx, inc, lp.from, lp.to, maxLinkPool+1, skip); err != nil {
+			return nil, err
+		}
+		if len(lp.pool) > maxLinkPool {
+			lp.key = ""
+			return candidatePool(tx, inc, window, skip)
+		}
+	}
+	var out []models.Incident
+	for _, c := range lp.pool {
+		if c.ID != inc.ID && c.OccurredOn >= from && c.OccurredOn <= to {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// forget drops what the pools hold: a merge changed an incident in them.
+func (lp *linkPools) forget() { lp.key = "" }
 
 // MaxCandidateRange bounds the incidents a search over a range scores
 // against each other.
@@ -201,15 +254,29 @@ func (s *Store) Link(ctx context.Context, actor string, ids []int64, window int)
 	for _, id := range ids {
 		skip[id] = true
 	}
-	for _, id := range ids {
-		var inc models.Incident
+	// The records by mission, country and date, so that neighbours share
+	// the rows they are compared with.
+	records, err := s.incidentsByID(ctx, ids)
+	if err != nil {
+		return linked, ambiguous, err
+	}
+	slices.SortFunc(records, func(a, b models.Incident) int {
+		ka, kb := deref(foldPtr(a.Mission))+"|"+deref(a.Country)+"|"+a.OccurredOn, deref(foldPtr(b.Mission))+"|"+deref(b.Country)+"|"+b.OccurredOn
+		if ka != kb {
+			if ka < kb {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ID - b.ID)
+	})
+	var pools linkPools
+	for _, inc := range records {
+		id := inc.ID
 		var pool []models.Incident
 		err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var err error
-			if inc, err = getRow(tx, id, false, ""); err != nil {
-				return err
-			}
-			pool, err = candidatePool(tx, &inc, window, skip)
+			pool, err = pools.candidates(tx, &inc, window, skip)
 			return err
 		}, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
@@ -223,6 +290,7 @@ func (s *Store) Link(ctx context.Context, actor string, ids []int64, window int)
 			}
 		}
 		merge := func(part int64, into models.Candidate) error {
+			pools.forget()
 			if _, err := s.Merge(ctx, actor, into.ID, part); err != nil {
 				if models.ErrorCode(err) == models.Internal || models.ErrorCode(err) == "" {
 					return err
@@ -257,6 +325,21 @@ func (s *Store) Link(ctx context.Context, actor string, ids []int64, window int)
 		}
 	}
 	return linked, ambiguous, nil
+}
+
+// incidentsByID reads the live incidents of ids, a few hundred at a time.
+func (s *Store) incidentsByID(ctx context.Context, ids []int64) ([]models.Incident, error) {
+	var out []models.Incident
+	for start := 0; start < len(ids); start += 500 {
+		rows, err := queryIncidents(s.r.WithContext(ctx), "SELECT "+incidentColumns+" FROM incidents i WHERE i.deleted_at IS NULL AND i.id IN ?", ids[start:min(start+500, len(ids))])
+		if err != nil {
+			return nil, internal("link", err)
+		}
+		for _, r := range rows {
+			out = append(out, fromRow(r))
+		}
+	}
+	return out, nil
 }
 
 // split turns inc into the parts of its casualty lines: the first part is

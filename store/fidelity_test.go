@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -150,5 +152,55 @@ func TestCandidatePairsEqualBruteForce(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("window %d: pairs (-brute +store):\n%s", window, diff)
 		}
+	}
+}
+
+// A linking import takes its records by mission and date and shares the
+// rows it compares them with: records of one mission a week apart each
+// find their own attack, and records of another mission theirs.
+func TestLinkingRecordsOfOneMission(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	stored := map[string]int64{}
+	for name, body := range map[string]string{
+		"menaka": `{"occurred_on":"2017-11-24","type":"armed_attack","mission":"MINUSMA","country":"ML","region":"Ménaka","killed":3,
+			"casualties":[{"group":"peacekeeper","nationality":"NE","killed":3}]}`,
+		"gao": `{"occurred_on":"2017-12-03","type":"ied","mission":"MINUSMA","country":"ML","region":"Gao","killed":2,
+			"casualties":[{"group":"peacekeeper","nationality":"TD","killed":2}]}`,
+		"kivu": `{"occurred_on":"2017-12-07","type":"ambush","mission":"MONUSCO","country":"CD","region":"Nord-Kivu","killed":5,
+			"casualties":[{"group":"peacekeeper","nationality":"TZ","killed":5}]}`,
+	} {
+		in, err := models.DecodeIncidentInput([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, err := s.CreateIncident(ctx, "tester", mustNormalize(t, in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored[name] = inc.ID
+	}
+	record := func(id, day, mission, country, nat string, killed int) string {
+		return fmt.Sprintf(`{"external_id":%q,"dataset":"un-fatalities","occurred_on":%q,"type":"malicious_act","mission":%q,"country":%q,"killed":%d,"wounded":null,`+
+			`"casualties":[{"group":"peacekeeper","nationality":%q,"killed":%d,"wounded":null}]}`, id, day, mission, country, killed, nat, killed)
+	}
+	body := strings.Join([]string{
+		record("u-kivu", "2017-12-08", "MONUSCO", "CD", "TZ", 5),
+		record("u-gao", "2017-12-04", "MINUSMA", "ML", "TD", 2),
+		record("u-menaka", "2017-11-25", "MINUSMA", "ML", "NE", 4),
+	}, "\n") + "\n"
+	res, err := importNDJSON(t, s, body, models.ImportOptions{Link: true, Origin: "ndjson"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	into := map[int64]bool{}
+	for _, l := range res.Linked {
+		into[l.Into] = true
+	}
+	if len(res.Linked) != 3 || !into[stored["menaka"]] || !into[stored["gao"]] || !into[stored["kivu"]] || len(res.Ambiguous) != 0 {
+		t.Errorf("linked %+v, ambiguous %+v", res.Linked, res.Ambiguous)
+	}
+	if n, _ := s.CountIncidents(ctx); n != 3 {
+		t.Errorf("%d live incidents after linking, want 3", n)
 	}
 }
