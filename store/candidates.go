@@ -1,6 +1,7 @@
 package store
 
 import (
+	"container/heap"
 	"context"
 	"database/sql"
 	"slices"
@@ -60,8 +61,7 @@ func poolBetween(tx *gorm.DB, inc *models.Incident, from, to string, limit int, 
 	// of incidents, and decoding their summaries, sources and claims was
 	// most of a linking import.
 	in := "SELECT i.id FROM incidents i WHERE i.deleted_at IS NULL AND i.occurred_on >= ? AND i.occurred_on <= ? AND "
-	rows, err := tx.Raw("SELECT i.id, i.external_id, i.dataset, i.occurred_on, i.mission, i.country, i.region, i.killed, i.killed_known, i.forces, i.casualties"+
-		" FROM incidents i WHERE i.id IN ("+in+"i.mission_key = ? UNION "+in+"i.country = ?) ORDER BY i.id LIMIT ?",
+	rows, err := tx.Raw("SELECT "+scoredColumns+" FROM incidents i WHERE i.id IN ("+in+"i.mission_key = ? UNION "+in+"i.country = ?) ORDER BY i.id LIMIT ?",
 		from, to, deref(foldPtr(inc.Mission)), from, to, deref(inc.Country), limit).Rows()
 	if err != nil {
 		return nil, err
@@ -69,19 +69,30 @@ func poolBetween(tx *gorm.DB, inc *models.Incident, from, to string, limit int, 
 	defer rows.Close()
 	var pool []models.Incident
 	for rows.Next() {
-		var r incidentRow
-		if err := rows.Scan(&r.ID, nullText{&r.ExternalID}, nullText{&r.Dataset}, &r.OccurredOn, nullText{&r.Mission}, nullText{&r.Country},
-			nullText{&r.Region}, &r.Killed, &r.KilledKnown, &r.Forces, &r.Casualties); err != nil {
+		c, err := scanScored(rows)
+		if err != nil {
 			return nil, err
 		}
-		if skip[r.ID] {
-			continue
+		if !skip[c.ID] {
+			pool = append(pool, c)
 		}
-		pool = append(pool, models.Incident{ID: r.ID, ExternalID: r.ExternalID, Dataset: r.Dataset, OccurredOn: r.OccurredOn,
-			Mission: r.Mission, Country: r.Country, Region: r.Region, Killed: figure(r.Killed, r.KilledKnown),
-			Forces: parseList(r.Forces), Casualties: parseCasualties(r.Casualties)})
 	}
 	return pool, rows.Err()
+}
+
+// scoredColumns are what MatchScore and a Candidate read of an incident,
+// in the order scanScored takes them.
+const scoredColumns = "i.id, i.external_id, i.dataset, i.occurred_on, i.mission, i.country, i.region, i.killed, i.killed_known, i.forces, i.casualties"
+
+func scanScored(rows rowScanner) (models.Incident, error) {
+	var r incidentRow
+	if err := rows.Scan(&r.ID, nullText{&r.ExternalID}, nullText{&r.Dataset}, &r.OccurredOn, nullText{&r.Mission}, nullText{&r.Country},
+		nullText{&r.Region}, &r.Killed, &r.KilledKnown, &r.Forces, &r.Casualties); err != nil {
+		return models.Incident{}, err
+	}
+	return models.Incident{ID: r.ID, ExternalID: r.ExternalID, Dataset: r.Dataset, OccurredOn: r.OccurredOn,
+		Mission: r.Mission, Country: r.Country, Region: r.Region, Killed: figure(r.Killed, r.KilledKnown),
+		Forces: parseList(r.Forces), Casualties: parseCasualties(r.Casualties)}, nil
 }
 
 // linkPools keeps the candidates read for one mission and country over a
@@ -138,15 +149,27 @@ const MaxCandidateRange = 50_000
 // record the same attack, best first, at most limit.
 func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, limit int) ([]models.CandidatePair, error) {
 	var incs []models.Incident
-	err := s.each(ctx, f, func(r *incidentRow) error {
-		if len(incs) == MaxCandidateRange {
-			return models.FieldErrorf(models.Malformed, "too many incidents to pair", "from", "more than %d incidents match; narrow the filters (a month at a time)", MaxCandidateRange)
+	err := s.long.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cond, args := where(f)
+		rows, err := tx.Raw("SELECT "+scoredColumns+" FROM incidents i WHERE "+cond+" LIMIT ?", append(args, MaxCandidateRange+1)...).Rows()
+		if err != nil {
+			return err
 		}
-		incs = append(incs, fromRow(*r))
-		return nil
-	})
+		defer rows.Close()
+		for rows.Next() {
+			if len(incs) == MaxCandidateRange {
+				return models.FieldErrorf(models.Malformed, "too many incidents to pair", "from", "more than %d incidents match; narrow the filters (a month at a time)", MaxCandidateRange)
+			}
+			inc, err := scanScored(rows)
+			if err != nil {
+				return err
+			}
+			incs = append(incs, inc)
+		}
+		return rows.Err()
+	}, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return nil, internal("candidate pairs", err)
 	}
 	// By host country and region, then by date, so that each incident
 	// meets only those that can be its attack: of the same place and within
@@ -186,8 +209,10 @@ func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, lim
 	for _, p := range append(noRegion, noCountry...) {
 		shared[p.Inc.ID] = true
 	}
-	out := []models.CandidatePair{}
-	explain := [][2]*models.Prepared{} // the incidents of out[i], to explain the pairs kept
+	// Only the best limit pairs are kept, in a heap: a month of a busy
+	// mission is hundreds of thousands of pairs, and sorting them all was
+	// most of the answer's time.
+	top := &pairHeap{}
 	met := map[[2]int64]bool{}
 	for _, b := range buckets {
 		slices.SortFunc(b, func(x, y *models.Prepared) int {
@@ -204,39 +229,62 @@ func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, lim
 				if twice && met[ids] {
 					continue
 				}
-				if score, ok := b[i].QuickScore(b[j], window); ok && score > 0 {
-					if twice {
-						met[ids] = true
-					}
-					out = append(out, models.CandidatePair{IDs: ids, Score: models.CandidateOf(b[i].Inc, score, nil).Score})
-					explain = append(explain, [2]*models.Prepared{b[i], b[j]})
+				score, ok := b[i].QuickScore(b[j], window)
+				if !ok || score <= 0 {
+					continue
+				}
+				if twice {
+					met[ids] = true
+				}
+				p := scoredPair{ids: ids, score: models.CandidateOf(b[i].Inc, score, nil).Score, a: b[i], b: b[j]}
+				if top.Len() < limit {
+					heap.Push(top, p)
+				} else if p.better((*top)[0]) {
+					(*top)[0] = p
+					heap.Fix(top, 0)
 				}
 			}
 		}
 	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		a, b := out[x], out[y]
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		case a.IDs[0] != b.IDs[0]:
-			return int(a.IDs[0] - b.IDs[0])
-		}
-		return int(a.IDs[1] - b.IDs[1])
-	})
-	kept := make([]models.CandidatePair, 0, min(limit, len(order)))
-	for _, i := range order[:min(limit, len(order))] {
-		p := out[i]
-		_, p.Reasons, _ = explain[i][0].Score(explain[i][1], window)
-		kept = append(kept, p)
+	kept := make([]models.CandidatePair, top.Len())
+	for i := len(kept) - 1; i >= 0; i-- {
+		p := heap.Pop(top).(scoredPair)
+		_, reasons, _ := p.a.Score(p.b, window)
+		kept[i] = models.CandidatePair{IDs: p.ids, Score: p.score, Reasons: reasons}
 	}
 	return kept, nil
+}
+
+// scoredPair is a pair of incidents with its score, before its reasons.
+type scoredPair struct {
+	ids   [2]int64
+	score float64
+	a, b  *models.Prepared
+}
+
+// better orders pairs best first: by score, then by ids.
+func (p scoredPair) better(q scoredPair) bool {
+	if p.score != q.score {
+		return p.score > q.score
+	}
+	if p.ids[0] != q.ids[0] {
+		return p.ids[0] < q.ids[0]
+	}
+	return p.ids[1] < q.ids[1]
+}
+
+// pairHeap holds the worst kept pair on top.
+type pairHeap []scoredPair
+
+func (h pairHeap) Len() int           { return len(h) }
+func (h pairHeap) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h pairHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *pairHeap) Push(x any)        { *h = append(*h, x.(scoredPair)) }
+func (h *pairHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Link attaches each incident of ids (an import's new records) to the

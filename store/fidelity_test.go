@@ -152,6 +152,19 @@ func TestCandidatePairsEqualBruteForce(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("window %d: pairs (-brute +store):\n%s", window, diff)
 		}
+		// Best first; a short limit keeps the best.
+		for i := 1; i < len(pairs); i++ {
+			if pairs[i].Score > pairs[i-1].Score {
+				t.Fatalf("window %d: pair %d scores %v after %v", window, i, pairs[i].Score, pairs[i-1].Score)
+			}
+		}
+		few, err := s.CandidatePairs(ctx, models.Filter{}, window, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pairs) >= 5 && (len(few) != 5 || !cmp.Equal(few, pairs[:5])) {
+			t.Errorf("window %d: the best 5 are %+v, want %+v", window, few, pairs[:5])
+		}
 	}
 }
 
