@@ -53,7 +53,7 @@ func TestCSVCellsAreReadStrictly(t *testing.T) {
 		`[{"group":"peacekeeper","killed":1,"killed":2}]`: "casualties[0].killed",
 		`[{"group":"peacekeeper","bogus":2}]`:             "casualties[0].bogus",
 		`{"group":"peacekeeper"}`:                         "casualties",
-		`[{"group":"peacekeeper","killed":"3"}]`:          "casualties.killed",
+		`[{"group":"peacekeeper","killed":"3"}]`:          "casualties.killed", // a cell's own list, named as the decoder names it
 	} {
 		quoted := `"` + strings.ReplaceAll(cell, `"`, `""`) + `"`
 		recs := readString(t, "csv", header+"2017-11-24,ied,"+quoted+",[]\n")

@@ -132,12 +132,47 @@ func decodeStrictWith(body []byte, v any, schema *keySchema, numbers bool) error
 		dec.UseNumber()
 	}
 	if err := dec.Decode(v); err != nil {
+		if _, incident := v.(*IncidentInput); incident {
+			return withListIndex(body, jsonError(err))
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return FieldErrorf(Malformed, "the body has data after the JSON object", "body", "only one JSON object is allowed")
 	}
 	return nil
+}
+
+// withListIndex puts the place in its list into a wrong-type error inside
+// an incident's casualties, sources or claims: the decoder names the field
+// ("casualties.killed") but not which line, and a client with fifty lines
+// must be told.
+func withListIndex(body []byte, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 {
+		return err
+	}
+	list, rest, ok := strings.Cut(e.Fields[0].Field, ".")
+	elem := map[string]func() any{
+		"casualties": func() any { return &CasualtyInput{} },
+		"sources":    func() any { return &SourceInput{} },
+		"claims":     func() any { return &ClaimInput{} },
+	}[list]
+	if !ok || elem == nil {
+		return err
+	}
+	var doc map[string]json.RawMessage
+	var items []json.RawMessage
+	if json.Unmarshal(body, &doc) != nil || json.Unmarshal(doc[list], &items) != nil {
+		return err
+	}
+	for i, it := range items {
+		if json.Unmarshal(it, elem()) != nil {
+			e.Fields[0].Field = fmt.Sprintf("%s[%d].%s", list, i, rest)
+			break
+		}
+	}
+	return e
 }
 
 func jsonError(err error) error {
