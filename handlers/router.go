@@ -61,6 +61,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Version and Commit label the build in /metrics.
 	Version, Commit string
+	// Pages is the web app; nil serves the API alone.
+	Pages Pages
 }
 
 // BasePath is where the API lives.
@@ -177,6 +179,9 @@ func New(db Store, cfg Config) http.Handler {
 	get("/regions", read, rep.regions)
 	get("/forces", read, rep.forces)
 	get("/countries", read, rep.countries)
+	if cfg.Pages != nil {
+		cfg.Pages.Register(r, sharedWithPages(db, failures, cfg.RateLimit, heavy))
+	}
 	return r
 }
 
