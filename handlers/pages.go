@@ -27,6 +27,11 @@ type Shared struct {
 	// Heavy admits an uncached report into the heavy-read gate or answers
 	// the request itself (429 or 503 with Retry-After).
 	Heavy func(c *gin.Context) (release func(), ok bool)
+	// Import is the API's import, run on the request as it stands: the
+	// web app points the request's body at the uploaded file and its
+	// query at the form's choices, so a file from a browser meets the
+	// same upload pace, gates, roles and limits as one from a script.
+	Import gin.HandlerFunc
 	// WriteError answers with the API's problem JSON, for the few answers
 	// of the web app that are not pages (a gate's refusal, a download).
 	WriteError func(c *gin.Context, err error)
@@ -43,7 +48,7 @@ func SignedIn(c *gin.Context, name string, role models.Role) {
 // of failed key checks.
 var ErrKeyChecksBlocked = errors.New("too many failed key checks from this address; wait a minute")
 
-func sharedWithPages(db KeyStore, failures *authFailures, rl RateLimit, heavy *gate) Shared {
+func sharedWithPages(db KeyStore, failures *authFailures, rl RateLimit, heavy *gate, ex *exchangeHandlers) Shared {
 	return Shared{
 		RateLimit: rateLimit(rl),
 		CheckKey: func(c *gin.Context, key string) (string, models.Role, error) {
@@ -63,6 +68,11 @@ func sharedWithPages(db KeyStore, failures *authFailures, rl RateLimit, heavy *g
 			return name, role, nil
 		},
 		Heavy:      heavy.enter,
+		Import:     ex.importIncidents,
 		WriteError: writeError,
 	}
 }
+
+// StatusOf is the HTTP status the API answers an error code with, so
+// that a page says what the API would.
+func StatusOf(code models.Code) int { return statusOf[code] }

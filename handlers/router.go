@@ -180,7 +180,7 @@ func New(db Store, cfg Config) http.Handler {
 	get("/forces", read, rep.forces)
 	get("/countries", read, rep.countries)
 	if cfg.Pages != nil {
-		cfg.Pages.Register(r, sharedWithPages(db, failures, cfg.RateLimit, heavy))
+		cfg.Pages.Register(r, sharedWithPages(db, failures, cfg.RateLimit, heavy, ex))
 	}
 	return r
 }
