@@ -18,6 +18,7 @@ import (
 	"incidentdb/handlers"
 	"incidentdb/models"
 	"incidentdb/store"
+	"incidentdb/web"
 )
 
 func serveCommand() *cli.Command {
@@ -85,7 +86,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	srv := &http.Server{
 		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), Logger: log, Version: version, Commit: commit,
 			RateLimit: handlers.RateLimit{PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")},
-			Limits:    limits}),
+			Limits:    limits, Pages: web.New(s, web.Config{Private: cmd.Bool("private")})}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports are large uploads
 		// A client that does not read its answer holds a goroutine and the

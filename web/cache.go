@@ -1,0 +1,88 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"incidentdb/handlers"
+	"incidentdb/models"
+)
+
+// pageCache keeps drawn dashboards until the data changes. Dashboards on
+// a wall ask the same question many times a minute; the store's
+// generation says when an answer is stale, as for the API's reports.
+type pageCache struct {
+	mu   sync.Mutex
+	gen  int64
+	body map[string]template.HTML
+}
+
+// pageCacheSize bounds the cache: every distinct filter is a key, and a
+// client can make up filters forever.
+const pageCacheSize = 256
+
+func newPageCache() *pageCache { return &pageCache{body: map[string]template.HTML{}} }
+
+// errAnswered says a gate has already answered the request.
+var errAnswered = errors.New("answered")
+
+func (p *pageCache) page(c *gin.Context, db handlers.Store, key string, draw func() (template.HTML, error)) (template.HTML, error) {
+	gen, err := db.Generation(c.Request.Context())
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	if p.gen != gen {
+		p.gen, p.body = gen, map[string]template.HTML{}
+	}
+	body, ok := p.body[key]
+	p.mu.Unlock()
+	if ok {
+		return body, nil
+	}
+	body, err = draw()
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gen == gen {
+		if len(p.body) >= pageCacheSize {
+			p.body = map[string]template.HTML{}
+		}
+		p.body[key] = body
+	}
+	return body, nil
+}
+
+// fragment draws one named template of a page.
+func (a *App) fragment(page, name string, v view) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := a.pages[page].ExecuteTemplate(&b, name, v); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil //nolint:gosec // drawn by html/template, which escaped it
+}
+
+func asModelError(err error, me **models.Error) bool { return errors.As(err, me) }
+
+// asProblem turns a refused query into what the filter bar shows beside
+// its fields.
+func asProblem(err error) (*problemView, bool) {
+	var me *models.Error
+	if !errors.As(err, &me) || me.Code == models.Internal {
+		return nil, false
+	}
+	pv := &problemView{Message: me.Message, Fields: map[string]string{}}
+	for _, f := range me.Fields {
+		if pv.Fields[f.Field] != "" {
+			pv.Fields[f.Field] += "; "
+		}
+		pv.Fields[f.Field] += f.Message
+	}
+	return pv, true
+}
