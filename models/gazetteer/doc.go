@@ -4,7 +4,8 @@
 // "ml-9", "Cote dIvoire") be matched against them.
 //
 // The data ships inside the binary: regions.csv and countries.csv beside
-// this file, with SOURCES.md naming where every row comes from. A region
+// this file, and capitals.csv with the seat of every region for maps, with
+// SOURCES.md naming where every row comes from. A region
 // that ISO has not coded carries an empty code rather than an invented one,
 // because a stored code is evidence and must be checkable against ISO.
 //
