@@ -301,8 +301,8 @@ func (m *Map) Countries() []string { return slices.Clone(m.visible) }
 // Outline returns the SVG path data of the country's outline on this map,
 // coordinates rounded to 0.1 unit, or "" when it has no outline or none of
 // it is on the map. Parts wholly off the map and islets smaller than the
-// rounding are left out. Holes wind the other way from their outer ring,
-// so the default fill rule leaves them empty.
+// rounding are left out. A hole (none of today's outlines has one) is one
+// more subpath: fill with fill-rule="evenodd" to leave it empty.
 func (m *Map) Outline(code string) string {
 	m.mu.Lock()
 	d, ok := m.paths[code]
