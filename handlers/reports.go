@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ type ReportStore interface {
 	Generation(ctx context.Context) (int64, error)
 	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error)
 	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error)
+	GroupedTimeSeries(ctx context.Context, f models.Filter, interval models.Interval, g models.SeriesGroup) (models.GroupedSeries, error)
 	RegionCounts(ctx context.Context, country string) ([]models.RegionCount, error)
 	ForceCounts(ctx context.Context) ([]models.NameCount, error)
 	CountryCounts(ctx context.Context) ([]models.CountryCount, error)
@@ -81,10 +83,7 @@ func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func
 		writeError(c, err)
 		return
 	}
-	tag := fmt.Sprintf(`"g%d"`, gen)
-	c.Header("ETag", tag)
-	if inm := c.GetHeader("If-None-Match"); inm != "" && (strings.TrimSpace(inm) == "*" || containsTag(inm, tag)) {
-		c.Status(http.StatusNotModified)
+	if notModified(c, fmt.Sprintf(`"g%d"`, gen)) {
 		return
 	}
 	key := c.Request.URL.Path + "?" + canonicalQuery(c)
@@ -107,6 +106,17 @@ func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func
 	h.answers.sendLarge(c, contentType, body)
 }
 
+// notModified sends tag as the ETag and answers 304 when If-None-Match
+// holds it.
+func notModified(c *gin.Context, tag string) bool {
+	c.Header("ETag", tag)
+	if inm := c.GetHeader("If-None-Match"); inm != "" && (strings.TrimSpace(inm) == "*" || containsTag(inm, tag)) {
+		c.Status(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
 func containsTag(header, tag string) bool {
 	for _, part := range strings.Split(header, ",") {
 		if strings.TrimPrefix(strings.TrimSpace(part), "W/") == tag {
@@ -116,6 +126,9 @@ func containsTag(header, tag string) bool {
 	return false
 }
 
+// canonicalQuery is the query with its parameters sorted, each name and
+// value escaped: unescaped, q=x%26region%3DGao and q=x&region=Gao would be
+// one key and share an answer.
 func canonicalQuery(c *gin.Context) string {
 	q, _ := queryValues(c)
 	keys := make([]string, 0, len(q))
@@ -126,33 +139,45 @@ func canonicalQuery(c *gin.Context) string {
 	var b strings.Builder
 	for _, k := range keys {
 		for _, v := range q[k] {
-			b.WriteString(k + "=" + v + "&")
+			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v) + "&")
 		}
 	}
 	return b.String()
 }
 
-func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Dimension, error) {
+func (h *reportHandlers) parseReport(c *gin.Context) (models.Filter, []models.Dimension, models.ReportOrder, error) {
 	q, err := queryValues(c)
 	if err != nil {
-		return models.Filter{}, nil, err
+		return models.Filter{}, nil, models.ReportOrder{}, err
 	}
-	f, err := parseFilter(c, h.db, q, "group_by", "estimate")
+	f, err := parseFilter(c, h.db, q, "group_by", "estimate", "sort", "limit")
 	if err != nil {
-		return f, nil, err
+		return f, nil, models.ReportOrder{}, err
 	}
 	dims, err := models.ParseGroupBy(q)
-	return f, dims, err
+	if err != nil {
+		return f, nil, models.ReportOrder{}, err
+	}
+	order, err := models.ParseReportOrder(q)
+	return f, dims, order, err
+}
+
+// report is the report a request asks for, its rows ordered and cut as it
+// says. The cache keys on the whole query, sort and limit included.
+func (h *reportHandlers) report(c *gin.Context, f models.Filter, dims []models.Dimension, order models.ReportOrder) (models.Report, error) {
+	rep, err := h.db.CasualtyReport(c.Request.Context(), f, dims)
+	rep.Arrange(order)
+	return rep, err
 }
 
 func (h *reportHandlers) casualties(c *gin.Context) {
-	f, dims, err := h.parseReport(c)
+	f, dims, order, err := h.parseReport(c)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
-		rep, err := h.db.CasualtyReport(c.Request.Context(), f, dims)
+		rep, err := h.report(c, f, dims, order)
 		if err != nil {
 			return nil, err
 		}
@@ -161,14 +186,14 @@ func (h *reportHandlers) casualties(c *gin.Context) {
 }
 
 func (h *reportHandlers) casualtiesCSV(c *gin.Context) {
-	f, dims, err := h.parseReport(c)
+	f, dims, order, err := h.parseReport(c)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="casualties-report.csv"`)
 	h.cached(c, "text/csv; charset=utf-8", func() ([]byte, error) {
-		rep, err := h.db.CasualtyReport(c.Request.Context(), f, dims)
+		rep, err := h.report(c, f, dims, order)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +209,7 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	f, err := parseFilter(c, h.db, q, "interval", "estimate")
+	f, err := parseFilter(c, h.db, q, "interval", "estimate", "group_by", "limit")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -194,7 +219,19 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	group, err := models.ParseSeriesGroup(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+		if group.By != "" {
+			series, err := h.db.GroupedTimeSeries(c.Request.Context(), f, interval, group)
+			if err != nil {
+				return nil, err
+			}
+			return series.MarshalJSON()
+		}
 		points, err := h.db.TimeSeries(c.Request.Context(), f, interval)
 		if err != nil {
 			return nil, err

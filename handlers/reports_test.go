@@ -162,17 +162,37 @@ func TestReferenceLists(t *testing.T) {
 
 func TestBadReportParametersAreNamed(t *testing.T) {
 	a := newAPI(t, handlers.Config{})
+	a.create(t, seeds(t)[0])
 	for path, field := range map[string]string{
-		"/api/v1/reports/casualties":                                   "group_by",
-		"/api/v1/reports/casualties?group_by=colour":                   "group_by",
-		"/api/v1/reports/casualties?group_by=region,region":            "group_by",
-		"/api/v1/reports/casualties?group_by=region,year,type,mission": "group_by",
-		"/api/v1/reports/casualties?group_by=region&sort=killed":       "sort",
-		"/api/v1/reports/casualties.csv?group_by=year&from=yesterday":  "from",
-		"/api/v1/reports/timeseries?interval=fortnight":                "interval",
-		"/api/v1/reports/timeseries?interval=month&regoin=Gao":         "regoin",
-		"/api/v1/regions?country=Atlantis":                             "country",
-		"/api/v1/forces?limit=3":                                       "limit",
+		"/api/v1/reports/casualties":                                            "group_by",
+		"/api/v1/reports/casualties?group_by=colour":                            "group_by",
+		"/api/v1/reports/casualties?group_by=region,region":                     "group_by",
+		"/api/v1/reports/casualties?group_by=region,year,type,mission":          "group_by",
+		"/api/v1/reports/casualties?group_by=region&sort=colour":                "sort",
+		"/api/v1/reports/casualties.csv?group_by=year&from=yesterday":           "from",
+		"/api/v1/reports/timeseries?interval=fortnight":                         "interval",
+		"/api/v1/reports/timeseries?interval=month&regoin=Gao":                  "regoin",
+		"/api/v1/regions?country=Atlantis":                                      "country",
+		"/api/v1/forces?limit=3":                                                "limit",
+		"/api/v1/reports/casualties?group_by=region&sort=-region":               "sort",
+		"/api/v1/reports/casualties?group_by=region&sort=killed&sort=-killed":   "sort",
+		"/api/v1/reports/casualties?group_by=region&sort=":                      "sort",
+		"/api/v1/reports/casualties?group_by=region&limit=0":                    "limit",
+		"/api/v1/reports/casualties?group_by=region&limit=50001":                "limit",
+		"/api/v1/reports/casualties?group_by=region&limit=ten":                  "limit",
+		"/api/v1/reports/casualties?group_by=region&limit=99999999999999999999": "limit",
+		"/api/v1/reports/casualties.csv?group_by=region&limit=-1":               "limit",
+		"/api/v1/reports/timeseries?group_by=year":                              "group_by",
+		"/api/v1/reports/timeseries?group_by=month":                             "group_by",
+		"/api/v1/reports/timeseries?group_by=region,country":                    "group_by",
+		"/api/v1/reports/timeseries?group_by=region&group_by=country":           "group_by",
+		"/api/v1/reports/timeseries?group_by=colour":                            "group_by",
+		"/api/v1/reports/timeseries?group_by=":                                  "group_by",
+		"/api/v1/reports/timeseries?group_by=region&limit=0":                    "limit",
+		"/api/v1/reports/timeseries?group_by=region&limit=101":                  "limit",
+		"/api/v1/reports/timeseries?limit=5":                                    "limit",
+		"/api/v1/reports/timeseries?group_by=region&sort=-killed":               "sort",
+		"/api/v1/incidents?limit=5&sort=-incidents":                             "sort",
 	} {
 		res := a.do(t, "GET", path, "", nil)
 		var p handlers.Problem
@@ -180,5 +200,8 @@ func TestBadReportParametersAreNamed(t *testing.T) {
 		if res.status != 400 || len(p.Errors) == 0 || p.Errors[0].Field != field {
 			t.Errorf("%s: %d %s, want 400 naming %s", path, res.status, res.body, field)
 		}
+	}
+	if a.count(t) != 1 {
+		t.Error("a refused request changed the data")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"incidentdb/models/gazetteer"
 )
 
 // The answers of the store that the HTTP layer and the command line show:
@@ -44,7 +46,10 @@ type ReportRow struct {
 type Report struct {
 	GroupBy []Dimension
 	Rows    []ReportRow
-	Totals  Counts
+	// RowsTotal is how many rows the report has before a limit keeps the
+	// first few (Arrange); Totals are always those of every row.
+	RowsTotal int
+	Totals    Counts
 	// Source says where the numbers came from ("totals_year",
 	// "totals_month" or "incidents"), for benchmarks and curious operators.
 	Source string
@@ -54,6 +59,25 @@ type Report struct {
 type Point struct {
 	Period string `json:"period"`
 	Counts
+}
+
+// Series is the time series of one value of a dimension: every period of
+// the range, zero-filled, and their sum.
+type Series struct {
+	Value  any // nil for unknown
+	Totals Counts
+	Points []Point
+}
+
+// GroupedSeries is a time series split by one dimension: the largest
+// series by killed, how many values there were, and the series of all of
+// them together (Points), which the split never changes.
+type GroupedSeries struct {
+	Interval    Interval
+	GroupBy     Dimension
+	Series      []Series
+	SeriesTotal int
+	Points      []Point
 }
 
 // RegionCount is a region with the number of live incidents in it.
@@ -243,23 +267,86 @@ func (rep Report) MarshalJSON() ([]byte, error) {
 		}
 		b.WriteByte('{')
 		for j, d := range rep.GroupBy {
-			k, _ := json.Marshal(string(d))
-			v, err := json.Marshal(r.Values[j])
-			if err != nil {
+			if err := writeValue(&b, d, r.Values[j]); err != nil {
 				return nil, err
 			}
-			b.Write(k)
-			b.WriteByte(':')
-			b.Write(v)
-			b.WriteByte(',')
 		}
 		writeCounts(&b, r.Counts)
 		b.WriteByte('}')
 	}
-	b.WriteString(`],"totals":{`)
+	fmt.Fprintf(&b, `],"rows_total":%d,"totals":{`, rep.RowsTotal)
 	writeCounts(&b, rep.Totals)
 	b.WriteString(`}}`)
 	return b.Bytes(), nil
+}
+
+// writeValue writes the value of d as a key and value followed by a
+// comma, and for a country beside its code the English name, so that a
+// dashboard elsewhere needs no table of codes (null when the code is
+// unknown or the value is).
+func writeValue(b *bytes.Buffer, d Dimension, v any) error {
+	k, _ := json.Marshal(string(d))
+	val, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(k)
+	b.WriteByte(':')
+	b.Write(val)
+	b.WriteByte(',')
+	if !d.IsCountry() {
+		return nil
+	}
+	var name *string
+	if code, ok := v.(string); ok && gazetteer.CountryName(code) != "" {
+		n := gazetteer.CountryName(code)
+		name = &n
+	}
+	k, _ = json.Marshal(string(d) + "_name")
+	val, _ = json.Marshal(name)
+	b.Write(k)
+	b.WriteByte(':')
+	b.Write(val)
+	b.WriteByte(',')
+	return nil
+}
+
+// MarshalJSON writes each series as its value (keyed by the dimension, as
+// report rows are), its totals and its points.
+func (g GroupedSeries) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"interval":%q,"group_by":%q,"series":[`, g.Interval, g.GroupBy)
+	for i, s := range g.Series {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('{')
+		if err := writeValue(&b, g.GroupBy, s.Value); err != nil {
+			return nil, err
+		}
+		b.WriteString(`"totals":{`)
+		writeCounts(&b, s.Totals)
+		b.WriteString(`},"points":`)
+		if err := writePoints(&b, s.Points); err != nil {
+			return nil, err
+		}
+		b.WriteByte('}')
+	}
+	fmt.Fprintf(&b, `],"series_total":%d,"points":`, g.SeriesTotal)
+	if err := writePoints(&b, g.Points); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func writePoints(b *bytes.Buffer, points []Point) error {
+	if points == nil {
+		points = []Point{}
+	}
+	p, err := json.Marshal(points)
+	b.Write(p)
+	return err
 }
 
 func writeCounts(b *bytes.Buffer, c Counts) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,20 @@ var baseDims = map[models.Dimension]dimSQL{
 	"group":       {key: "c.grp", label: "nullif(c.grp, '')"},
 	"nationality": {key: "c.nationality", label: "c.nationality"},
 	"dataset":     {key: "i.dataset", label: "i.dataset"},
+	// Not a dimension clients name: the days a series folds into periods.
+	"day": {key: "i.occurred_on", label: "i.occurred_on"},
+}
+
+// totalsDims is how the dimensions the totals tables keep read from them
+// (aliased t).
+var totalsDims = map[models.Dimension]dimSQL{
+	"region":  {key: "CASE WHEN t.region_key = '' THEN '' ELSE t.country END, t.region_key", label: "nullif(" + labelSQL(labelRegion, "t.region_key", "min(t.region)") + ", '')"},
+	"country": {key: "t.country", label: "nullif(t.country, '')"},
+	"mission": {key: "t.mission_key", label: "nullif(" + labelSQL(labelMission, "t.mission_key", "min(t.mission)") + ", '')"},
+	"type":    {key: "t.type", label: "t.type"},
+	"year":    {key: "substr(t.period, 1, 4)", label: "substr(t.period, 1, 4)"},
+	"month":   {key: "t.period", label: "t.period"},
+	"dataset": {key: "t.dataset", label: "nullif(t.dataset, '')"},
 }
 
 // The counts of a report row, summed over incidents or over the parts of
@@ -108,6 +123,7 @@ func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []mode
 		return err
 	}, &sql.TxOptions{ReadOnly: true})
 	rep.GroupBy = dims
+	rep.RowsTotal = len(rep.Rows)
 	return rep, internal("casualty report", err)
 }
 
@@ -145,9 +161,11 @@ func isMonthEnd(day string) bool {
 	return err == nil && t.AddDate(0, 0, 1).Day() == 1
 }
 
-func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.Dimension) (models.Report, error) {
+// totalsQuery is a report by dims over a totals table: the grouped query
+// (the dimensions' labels then the five counts), and the query of its
+// totals, both with args.
+func totalsQuery(table string, f models.Filter, dims []models.Dimension) (grouped, total string, args []any) {
 	conds := []string{"1 = 1"}
-	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	placeConds("t", f, add)
 	size := periodSize(table)
@@ -157,20 +175,11 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 	if f.To != nil && size > 0 {
 		add("t.period <= ?", (*f.To)[:size])
 	}
-	cols := map[models.Dimension]dimSQL{
-		"region":  {key: "CASE WHEN t.region_key = '' THEN '' ELSE t.country END, t.region_key", label: "nullif(" + labelSQL(labelRegion, "t.region_key", "min(t.region)") + ", '')"},
-		"country": {key: "t.country", label: "nullif(t.country, '')"},
-		"mission": {key: "t.mission_key", label: "nullif(" + labelSQL(labelMission, "t.mission_key", "min(t.mission)") + ", '')"},
-		"type":    {key: "t.type", label: "t.type"},
-		"year":    {key: "substr(t.period, 1, 4)", label: "substr(t.period, 1, 4)"},
-		"month":   {key: "t.period", label: "t.period"},
-		"dataset": {key: "t.dataset", label: "nullif(t.dataset, '')"},
-	}
 	where := strings.Join(conds, " AND ")
 	var keys, labels []string
 	for _, d := range dims {
-		keys = append(keys, cols[d].key)
-		labels = append(labels, cols[d].label)
+		keys = append(keys, totalsDims[d].key)
+		labels = append(labels, totalsDims[d].label)
 	}
 	killed, wounded := estimateColumns(f)
 	var sums []string
@@ -178,20 +187,40 @@ func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.
 		sums = append(sums, "CAST(coalesce(sum(t."+c+"), 0) AS BIGINT)")
 	}
 	counts := strings.Join(sums, ", ")
-	q := "SELECT " + strings.Join(labels, ", ") + ", " + counts + " FROM " + table +
+	grouped = "SELECT " + strings.Join(labels, ", ") + ", " + counts + " FROM " + table +
 		" t WHERE " + where + " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(t.incidents) > 0"
+	return grouped, "SELECT " + counts + " FROM " + table + " t WHERE " + where, args
+}
+
+func reportFromTotals(tx *gorm.DB, table string, f models.Filter, dims []models.Dimension) (models.Report, error) {
+	q, total, args := totalsQuery(table, f, dims)
 	rep := models.Report{Source: table}
 	var err error
 	if rep.Rows, err = scanReport(tx, q, args, dims); err != nil {
 		return rep, err
 	}
-	err = scanCounts(tx.Raw("SELECT "+counts+" FROM "+table+" t WHERE "+where, args...).Row(), &rep.Totals)
+	err = scanCounts(tx.Raw(total, args...).Row(), &rep.Totals)
 	return rep, err
 }
 
-func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
-	cond, args := where(f)
-	parts := countsByParts(f, dims)
+// incidentsQuery is a report by dims over the incidents table.
+type incidentsQuery struct {
+	// grouped selects the dimensions' labels then the five counts, with
+	// args.
+	grouped string
+	args    []any
+	// parts says whether the counts are of the parts of incidents; cond
+	// and condArgs are f's filter alone, partsJoin the join of the parts
+	// (whose arguments, when parts, are the first of args).
+	parts     bool
+	cond      string
+	condArgs  []any
+	partsJoin string
+}
+
+func newIncidentsQuery(f models.Filter, dims []models.Dimension) incidentsQuery {
+	q := incidentsQuery{parts: countsByParts(f, dims)}
+	q.cond, q.condArgs = where(f)
 	var joins, keys, labels []string
 	var joinArgs []any
 	for _, d := range dims {
@@ -203,21 +232,25 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 		labels = append(labels, ds.label)
 	}
 	counts := incidentCountsSQL(f)
-	if parts {
-		join, a := partsJoin(f)
-		joins = append(joins, join)
-		joinArgs = a
+	if q.parts {
+		q.partsJoin, joinArgs = partsJoin(f)
+		joins = append(joins, q.partsJoin)
 		counts = partCountsSQL(f)
 	}
-	from := "FROM incidents i " + strings.Join(joins, " ") + " WHERE " + cond
-	all := append(joinArgs, args...)
-	q := "SELECT " + strings.Join(labels, ", ") + ", " + counts + " " + from + " GROUP BY " + strings.Join(keys, ", ")
+	q.args = append(joinArgs, q.condArgs...)
+	q.grouped = "SELECT " + strings.Join(labels, ", ") + ", " + counts + " FROM incidents i " + strings.Join(joins, " ") +
+		" WHERE " + q.cond + " GROUP BY " + strings.Join(keys, ", ")
+	return q
+}
+
+func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
+	q := newIncidentsQuery(f, dims)
 	rep := models.Report{Source: "incidents"}
 	var err error
-	if rep.Rows, err = scanReport(tx, q, all, dims); err != nil {
+	if rep.Rows, err = scanReport(tx, q.grouped, q.args, dims); err != nil {
 		return rep, err
 	}
-	if !parts && !slices.ContainsFunc(dims, models.Dimension.MultiValued) {
+	if !q.parts && !slices.ContainsFunc(dims, models.Dimension.MultiValued) {
 		// Every incident is in exactly one row: the totals are the rows'
 		// sums, and a second pass over the table would double the cost.
 		for _, r := range rep.Rows {
@@ -229,11 +262,11 @@ func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) 
 	// incident counts, and the totals are the incidents' own: the same
 	// unknown counts as a report by year gives. With one, they are the
 	// sums of the chosen parts.
-	total := "SELECT " + incidentCountsSQL(f) + " FROM incidents i WHERE " + cond
-	totalArgs := args
-	if parts && len(f.Groups)+len(f.Nationalities) > 0 {
-		total = "SELECT " + partCountsSQL(f) + " FROM incidents i " + joins[len(joins)-1] + " WHERE " + cond
-		totalArgs = all
+	total := "SELECT " + incidentCountsSQL(f) + " FROM incidents i WHERE " + q.cond
+	totalArgs := q.condArgs
+	if q.parts && len(f.Groups)+len(f.Nationalities) > 0 {
+		total = "SELECT " + partCountsSQL(f) + " FROM incidents i " + q.partsJoin + " WHERE " + q.cond
+		totalArgs = q.args
 	}
 	err = scanCounts(tx.Raw(total, totalArgs...).Row(), &rep.Totals)
 	return rep, err
@@ -254,47 +287,64 @@ func scanCounts(row *sql.Row, c *models.Counts) error {
 // then the five counts, and returns rows sorted by the dimensions with
 // unknown values last.
 func scanReport(tx *gorm.DB, q string, args []any, dims []models.Dimension) ([]models.ReportRow, error) {
-	rows, err := tx.Raw(q, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []models.ReportRow{}
-	for rows.Next() {
+	err := eachGroup(tx, q, args, len(dims), func(labels []sql.NullString, c models.Counts) error {
 		if len(out) == MaxReportRows {
-			return nil, models.FieldErrorf(models.Malformed, "the report would be too long", "group_by", "these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)
+			return models.FieldErrorf(models.Malformed, "the report would be too long", "group_by", "these dimensions make more than %d rows; narrow the filters or group by fewer", MaxReportRows)
 		}
-		labels := make([]sql.NullString, len(dims))
-		dest := make([]any, 0, len(dims)+5)
-		for i := range labels {
-			dest = append(dest, &labels[i])
-		}
-		var r models.ReportRow
-		dest = append(dest, &r.Incidents, &r.Killed, &r.Wounded, &r.KilledUnknown, &r.WoundedUnknown)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		r.Values = make([]any, len(dims))
+		r := models.ReportRow{Values: make([]any, len(dims)), Counts: c}
 		for i, l := range labels {
-			if !l.Valid {
-				continue
-			}
-			r.Values[i] = l.String
-			if dims[i] == "mission" || dims[i] == "force" {
-				r.Values[i] = shownName(l.String)
-			}
-			if dims[i] == "year" {
-				y, _ := strconv.Atoi(l.String)
-				r.Values[i] = y
-			}
+			r.Values[i] = valueOf(dims[i], l)
 		}
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(out, func(a, b models.ReportRow) int { return compareValues(a.Values, b.Values) })
 	return out, nil
+}
+
+// eachGroup runs a grouped query whose columns are n labels then the five
+// counts, and calls fn with each row's.
+func eachGroup(tx *gorm.DB, q string, args []any, n int, fn func(labels []sql.NullString, c models.Counts) error) error {
+	rows, err := tx.Raw(q, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		labels := make([]sql.NullString, n)
+		dest := make([]any, 0, n+5)
+		for i := range labels {
+			dest = append(dest, &labels[i])
+		}
+		var c models.Counts
+		dest = append(dest, &c.Incidents, &c.Killed, &c.Wounded, &c.KilledUnknown, &c.WoundedUnknown)
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := fn(labels, c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// valueOf is the value a report shows for label of d: nil when unknown, a
+// mission or force by its shown name, a year as a number.
+func valueOf(d models.Dimension, l sql.NullString) any {
+	switch {
+	case !l.Valid:
+		return nil
+	case d == "mission" || d == "force":
+		return shownName(l.String)
+	case d == "year":
+		y, _ := strconv.Atoi(l.String)
+		return y
+	}
+	return l.String
 }
 
 func compareValues(a, b []any) int {
@@ -333,87 +383,165 @@ func compareValues(a, b []any) int {
 func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error) {
 	var points []models.Point
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var byPeriod map[string]models.Counts
-		var err error
-		dims := []models.Dimension{"month"}
-		if interval == "year" {
-			dims = []models.Dimension{"year"}
-		}
-		if (interval == "month" || interval == "year") && totalsTableFor(f, dims) != "" {
-			rep, err := reportFromTotals(tx, totalsTableFor(f, dims), f, dims)
-			if err != nil {
-				return err
-			}
-			byPeriod = map[string]models.Counts{}
-			for _, r := range rep.Rows {
-				byPeriod[fmt.Sprint(r.Values[0])] = r.Counts
-			}
-		} else if byPeriod, err = dailyCounts(tx, f, interval); err != nil {
+		first, last, err := seriesRange(tx, f, interval)
+		if err != nil || first == "" {
+			points = []models.Point{}
 			return err
 		}
-		first, last := f.From, f.To
-		if first == nil || last == nil {
-			cond, args := where(f)
-			var lo, hi sql.NullString
-			// Two subqueries: SQLite answers a lone min() or max() from the
-			// index, but both in one query scan every row.
-			if err := tx.Raw("SELECT (SELECT min(i.occurred_on) FROM incidents i WHERE "+cond+"), (SELECT max(i.occurred_on) FROM incidents i WHERE "+cond+")",
-				append(append([]any{}, args...), args...)...).Row().Scan(&lo, &hi); err != nil {
-				return err
-			}
-			if !lo.Valid {
-				points = []models.Point{}
-				if first == nil || last == nil {
-					return nil
-				}
-			}
-			if first == nil {
-				first = &lo.String
-			}
-			if last == nil {
-				last = &hi.String
-			}
-		}
-		if n := periods(*first, *last, interval); n > MaxPoints {
-			return models.FieldErrorf(models.Malformed, "the time series would be too long", "interval", "%s to %s is %d periods of a %s; at most %d: narrow from and to, or take a longer interval", *first, *last, n, interval, MaxPoints)
-		}
-		points = fill(byPeriod, *first, *last, interval)
-		return nil
+		byPeriod, err := periodCounts(tx, f, interval)
+		points = fill(byPeriod, first, last, interval)
+		return err
 	}, &sql.TxOptions{ReadOnly: true})
 	return points, internal("time series", err)
 }
 
-// dailyCounts groups by day in SQL and folds days into periods in Go: ISO
-// weeks are awkward in SQLite, and there are at most a few thousand days.
-func dailyCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
-	cond, args := where(f)
-	from, counts := "FROM incidents i", incidentCountsSQL(f)
-	if countsByParts(f, nil) {
-		join, joinArgs := partsJoin(f)
-		from, counts, args = from+" "+join, partCountsSQL(f), append(joinArgs, args...)
-	}
-	rows, err := tx.Raw("SELECT i.occurred_on, "+counts+" "+from+" WHERE "+cond+" GROUP BY i.occurred_on", args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]models.Counts{}
-	for rows.Next() {
-		var day string
-		var c models.Counts
-		if err := rows.Scan(&day, &c.Incidents, &c.Killed, &c.Wounded, &c.KilledUnknown, &c.WoundedUnknown); err != nil {
-			return nil, err
-		}
-		t, err := time.Parse(models.DateLayout, day)
-		if err != nil {
-			return nil, err
-		}
-		p := period(t, interval)
-		sum := out[p]
+// periodCounts counts what matches f per period of interval: from the
+// maintained totals when they can say, else from the incidents by day.
+func periodCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
+	byPeriod := map[string]models.Counts{}
+	err := eachCell(tx, f, interval, "", func(_ sql.NullString, p string, c models.Counts) {
+		sum := byPeriod[p]
 		sum.Add(c)
-		out[p] = sum
+		byPeriod[p] = sum
+	})
+	return byPeriod, err
+}
+
+// eachCell calls fn with the counts of each value of dim (none when dim is
+// "") and period of interval that has any. Months and years come from the
+// totals tables when every filter and dim is one they keep; otherwise the
+// incidents are grouped by day in SQL and days folded into periods in Go:
+// ISO weeks are awkward in SQLite, and there are at most a few thousand
+// days. A value and period may come more than once; fn adds them.
+func eachCell(tx *gorm.DB, f models.Filter, interval models.Interval, dim models.Dimension, fn func(value sql.NullString, period string, c models.Counts)) error {
+	var dims []models.Dimension
+	if dim != "" {
+		dims = append(dims, dim)
 	}
-	return out, rows.Err()
+	n := len(dims)
+	at := func(labels []sql.NullString) sql.NullString {
+		if n == 0 {
+			return sql.NullString{}
+		}
+		return labels[0]
+	}
+	if interval == "month" || interval == "year" {
+		byPeriod := append(slices.Clone(dims), models.Dimension(interval))
+		if table := totalsTableFor(f, byPeriod); table != "" {
+			q, _, args := totalsQuery(table, f, byPeriod)
+			return eachGroup(tx, q, args, n+1, func(labels []sql.NullString, c models.Counts) error {
+				fn(at(labels), labels[n].String, c)
+				return nil
+			})
+		}
+	}
+	q := newIncidentsQuery(f, append(dims, "day"))
+	return eachGroup(tx, q.grouped, q.args, n+1, func(labels []sql.NullString, c models.Counts) error {
+		t, err := time.Parse(models.DateLayout, labels[n].String)
+		if err != nil {
+			return err
+		}
+		fn(at(labels), period(t, interval), c)
+		return nil
+	})
+}
+
+// seriesRange is the first and last day of a series of f: f's from and
+// to, or without them the matching incidents' first and last; "" when
+// there are none. A range longer than MaxPoints periods is refused.
+func seriesRange(tx *gorm.DB, f models.Filter, interval models.Interval) (first, last string, err error) {
+	if f.From != nil {
+		first = *f.From
+	}
+	if f.To != nil {
+		last = *f.To
+	}
+	if first == "" || last == "" {
+		cond, args := where(f)
+		var lo, hi sql.NullString
+		// Two subqueries: SQLite answers a lone min() or max() from the
+		// index, but both in one query scan every row.
+		if err := tx.Raw("SELECT (SELECT min(i.occurred_on) FROM incidents i WHERE "+cond+"), (SELECT max(i.occurred_on) FROM incidents i WHERE "+cond+")",
+			append(append([]any{}, args...), args...)...).Row().Scan(&lo, &hi); err != nil {
+			return "", "", err
+		}
+		if !lo.Valid {
+			return "", "", nil
+		}
+		if first == "" {
+			first = lo.String
+		}
+		if last == "" {
+			last = hi.String
+		}
+	}
+	if n := periods(first, last, interval); n > MaxPoints {
+		return "", "", models.FieldErrorf(models.Malformed, "the time series would be too long", "interval", "%s to %s is %d periods of a %s; at most %d: narrow from and to, or take a longer interval", first, last, n, interval, MaxPoints)
+	}
+	return first, last, nil
+}
+
+// MaxGroupedPoints bounds the points of a grouped time series, all its
+// series together: ten series of fifty years of days.
+const MaxGroupedPoints = 200_000
+
+// GroupedTimeSeries is TimeSeries split by the values of g.By: the
+// g.Limit largest series by killed (ties in the order of a report's rows),
+// each over the whole range and zero-filled, how many values there were,
+// and the series of everything, which is TimeSeries' answer. For a
+// dimension an incident has one value of (region, country, mission, type,
+// dataset), the series of every value add up to it period by period.
+func (s *Store) GroupedTimeSeries(ctx context.Context, f models.Filter, interval models.Interval, g models.SeriesGroup) (models.GroupedSeries, error) {
+	out := models.GroupedSeries{Interval: interval, GroupBy: g.By, Series: []models.Series{}, Points: []models.Point{}}
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		first, last, err := seriesRange(tx, f, interval)
+		if err != nil || first == "" {
+			return err
+		}
+		type cells struct {
+			value  any
+			totals models.Counts
+			by     map[string]models.Counts
+		}
+		byValue := map[sql.NullString]*cells{}
+		err = eachCell(tx, f, interval, g.By, func(v sql.NullString, p string, c models.Counts) {
+			cs := byValue[v]
+			if cs == nil {
+				cs = &cells{value: valueOf(g.By, v), by: map[string]models.Counts{}}
+				byValue[v] = cs
+			}
+			sum := cs.by[p]
+			sum.Add(c)
+			cs.by[p] = sum
+			cs.totals.Add(c)
+		})
+		if err != nil {
+			return err
+		}
+		if len(byValue) > MaxReportRows {
+			return models.FieldErrorf(models.Malformed, "the time series would be too long", "group_by", "%s has more than %d values; narrow the filters", g.By, MaxReportRows)
+		}
+		ranked := slices.Collect(maps.Values(byValue))
+		slices.SortFunc(ranked, func(a, b *cells) int {
+			if c := cmp.Compare(b.totals.Killed, a.totals.Killed); c != 0 {
+				return c
+			}
+			return compareValues([]any{a.value}, []any{b.value})
+		})
+		out.SeriesTotal = len(ranked)
+		ranked = ranked[:min(len(ranked), g.Limit)]
+		n := periods(first, last, interval)
+		if total := n * (len(ranked) + 1); total > MaxGroupedPoints {
+			return models.FieldErrorf(models.Malformed, "the time series would be too long", "limit", "%d series of %d periods are %d points; at most %d: a smaller limit, a narrower from and to, or a longer interval", len(ranked), n, total, MaxGroupedPoints)
+		}
+		for _, cs := range ranked {
+			out.Series = append(out.Series, models.Series{Value: cs.value, Totals: cs.totals, Points: fill(cs.by, first, last, interval)})
+		}
+		byPeriod, err := periodCounts(tx, f, interval)
+		out.Points = fill(byPeriod, first, last, interval)
+		return err
+	}, &sql.TxOptions{ReadOnly: true})
+	return out, internal("time series", err)
 }
 
 func period(t time.Time, interval models.Interval) string {

@@ -348,7 +348,7 @@ func randomQuery(r *rand.Rand) url.Values {
 	return v
 }
 
-func TestReportsEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
+func TestReportsAndSeriesEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(7, 11))
@@ -397,6 +397,7 @@ func TestReportsEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
 				t.Fatalf("%s, query %s: totals %+v, want %+v", round, q.Encode(), rep.Totals, wantTotals)
 			}
 		}
+		checkSeries(t, s, res.Items, r, round)
 	}
 	check("after create")
 	for i := range 120 {
