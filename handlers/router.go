@@ -63,6 +63,9 @@ type Config struct {
 	Version, Commit string
 	// Pages is the web app; nil serves the API alone.
 	Pages Pages
+	// CORSOrigins are the origins (https://dash.example.org) whose
+	// browsers may read the API; none by default (see cors.go).
+	CORSOrigins []string
 }
 
 // BasePath is where the API lives.
@@ -94,6 +97,7 @@ func New(db Store, cfg Config) http.Handler {
 	}
 	m := newMetrics(db, cfg.Version, cfg.Commit)
 	r.Use(requestID(), accessLog(cfg.Logger), m.observe(), recovery(), securityHeaders())
+	r.Use(cors(cfg.CORSOrigins))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, Problem{Type: problemType + string(models.NotFound), Title: "Not Found", Status: 404,
 			Detail: fmt.Sprintf("no such endpoint: %s", c.Request.URL.Path)})

@@ -48,6 +48,15 @@ func serveCommand() *cli.Command {
 				Sources: cli.EnvVars("INCIDENTDB_MAX_IMPORTS")},
 			&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "how long in-flight requests may run after SIGTERM",
 				Sources: cli.EnvVars("INCIDENTDB_SHUTDOWN_TIMEOUT")},
+			&cli.StringSliceFlag{Name: "cors-origin", Usage: "an origin (https://dash.example.org) whose browsers may read the API (GET and HEAD); repeat it or separate with commas; none by default",
+				Sources: cli.EnvVars("INCIDENTDB_CORS_ORIGIN"), Validator: func(origins []string) error {
+					for _, o := range origins {
+						if err := handlers.CheckCORSOrigin(o); err != nil {
+							return err
+						}
+					}
+					return nil
+				}},
 		},
 		Action: serve,
 	}
@@ -86,7 +95,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	srv := &http.Server{
 		Handler: handlers.New(s, handlers.Config{Private: cmd.Bool("private"), Logger: log, Version: version, Commit: commit,
 			RateLimit: handlers.RateLimit{PerSecond: cmd.Float64("rate-limit"), Burst: cmd.Int("rate-burst"), Loopback: cmd.Bool("rate-limit-loopback")},
-			Limits:    limits, Pages: web.New(s, web.Config{Private: cmd.Bool("private")})}),
+			Limits:    limits, Pages: web.New(s, web.Config{Private: cmd.Bool("private")}), CORSOrigins: cmd.StringSlice("cors-origin")}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports are large uploads
 		// A client that does not read its answer holds a goroutine and the
