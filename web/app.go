@@ -101,8 +101,8 @@ func (a *App) Register(r *gin.Engine, s handlers.Shared) {
 		p.HEAD(path, hs...)
 	}
 	editor := a.require(models.RoleEditor)
-	get("/", a.dashboard)
-	get("/incidents", a.list)
+	get("/", cleanQuery, a.dashboard)
+	get("/incidents", cleanQuery, a.list)
 	get("/incidents/new", editor, a.newForm)
 	p.POST("/incidents/new", a.checkCSRF, editor, a.create)
 	get("/incidents/:id", a.detail)
@@ -121,6 +121,10 @@ func (a *App) Register(r *gin.Engine, s handlers.Shared) {
 
 func (a *App) headers(c *gin.Context) {
 	c.Header("Content-Security-Policy", pageCSP)
+	// The API's no-referrer would make a browser send "Origin: null" with
+	// the pages' own forms; same-origin still tells a source's site
+	// nothing when a reader follows its link.
+	c.Header("Referrer-Policy", "same-origin")
 	c.Header("Vary", "Cookie, Accept-Language")
 	c.Next()
 }
@@ -198,6 +202,39 @@ func (a *App) switchLanguage(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode})
 	c.Redirect(http.StatusSeeOther, localPath(c.Query("back")))
+}
+
+// cleanQuery sends a query with empty parameters, as a form submits its
+// blank boxes, to the same query without them: the API refuses an empty
+// filter, and the address a person bookmarks or shares should be one the
+// API reads as it is.
+func cleanQuery(c *gin.Context) {
+	q := c.Request.URL.Query()
+	dirty := false
+	for k, vs := range q {
+		kept := vs[:0]
+		for _, v := range vs {
+			if strings.TrimSpace(v) != "" {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) != len(vs) {
+			dirty = true
+		}
+		if len(kept) == 0 {
+			delete(q, k)
+		} else {
+			q[k] = kept
+		}
+	}
+	if dirty {
+		u := *c.Request.URL
+		u.RawQuery = q.Encode()
+		c.Redirect(http.StatusSeeOther, u.RequestURI())
+		c.Abort()
+		return
+	}
+	c.Next()
 }
 
 // localPath keeps a redirect on this site: "//evil.example" and

@@ -51,7 +51,9 @@ func (a *App) filterForm(ctx context.Context, q url.Values) filterForm {
 	// form still takes typed values, so an error here shows an empty list.
 	if regions, err := a.db.RegionCounts(ctx, ""); err == nil {
 		for _, r := range regions {
-			if r.Name == nil {
+			// Regions without incidents would bury the few that have any
+			// under two hundred names; a typed region still filters.
+			if r.Name == nil || r.Incidents == 0 && !form.Has("region", *r.Name) {
 				continue
 			}
 			label := *r.Name

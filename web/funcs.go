@@ -54,8 +54,11 @@ type formField struct {
 func fieldOf(v view, name, value, kind string) formField {
 	d, _ := v.Data.(formData)
 	f := formField{Name: name, Label: v.L.T("field." + name), Value: value, Kind: kind, Error: d.Err(name)}
-	if kind == "figure" {
+	switch kind {
+	case "figure":
 		f.Hint = v.L.T("edit.figureplaceholder")
+	case "list":
+		f.Hint = v.L.T("edit.listplaceholder")
 	}
 	return f
 }

@@ -262,4 +262,3 @@ func number(tb testing.TB, s string) int64 {
 	}
 	return n
 }
-

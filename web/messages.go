@@ -95,8 +95,10 @@ var messages = map[string][2]string{
 	"dim.dataset":     {"dataset", "jeu de données"},
 	"dim.year":        {"year", "année"},
 
-	"map.title":   {"Map", "Carte"},
-	"map.caption": {"Circles: killed by region, at the region's capital, their area proportional to the figure. Dots: incidents with coordinates. Outlines: Natural Earth.", "Cercles : tués par région, au chef-lieu de la région, leur aire proportionnelle au chiffre. Points : incidents localisés. Contours : Natural Earth."},
+	"map.region":   {"%s: %d killed, %d wounded in %d incidents", "%s : %d tués, %d blessés en %d incidents"},
+	"map.unplaced": {"%d killed in regions the map cannot place are not drawn.", "%d tués dans des régions que la carte ne sait pas placer ne sont pas dessinés."},
+	"map.title":    {"Map", "Carte"},
+	"map.caption":  {"Circles: killed by region, at the region's capital, their area proportional to the figure. Dots: incidents with coordinates. Outlines: Natural Earth.", "Cercles : tués par région, au chef-lieu de la région, leur aire proportionnelle au chiffre. Points : incidents localisés. Contours : Natural Earth."},
 
 	"download.title":      {"Download", "Télécharger"},
 	"download.intro":      {"Each file holds every incident of the filters above.", "Chaque fichier contient tous les incidents des filtres ci-dessus."},
@@ -135,9 +137,10 @@ var messages = map[string][2]string{
 	"field.longitude":              {"Longitude", "Longitude"},
 	"field.killed":                 {"Killed", "Tués"},
 	"field.wounded":                {"Wounded", "Blessés"},
-	"field.forces":                 {"Forces (comma-separated)", "Forces (séparées par des virgules)"},
+	"field.forces":                 {"Forces", "Forces"},
 	"field.force":                  {"Force", "Force"},
-	"field.contributing_countries": {"Contributing countries (comma-separated)", "Pays contributeurs (séparés par des virgules)"},
+	"field.contributing_countries": {"Contributing countries", "Pays contributeurs"},
+	"edit.listplaceholder":         {"comma-separated", "séparés par des virgules"},
 	"field.external_id":            {"External id", "Identifiant externe"},
 	"field.dataset":                {"Dataset", "Jeu de données"},
 	"field.origin":                 {"Origin", "Origine"},
@@ -169,6 +172,7 @@ var messages = map[string][2]string{
 	"history.field":         {"Field", "Champ"},
 	"history.before":        {"Before", "Avant"},
 	"history.after":         {"After", "Après"},
+	"history.fields":        {"The fields as first recorded", "Les champs tels qu’enregistrés d’abord"},
 	"history.more":          {"Later changes", "Modifications suivantes"},
 
 	"action.edit":    {"Edit", "Modifier"},

@@ -102,7 +102,9 @@ func TestDashboardRefusesABadFilterNamingTheField(t *testing.T) {
 func TestDownloadsCarryTheFilter(t *testing.T) {
 	s := newSite(t, web.Config{})
 	p := s.browser(t).get("/?region=menaka&interval=year")
-	links := findAll(p.doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "download") != "" || n.Data == "a" && attr(n, "download") == "" && hasAttr(n, "download") })
+	links := findAll(p.doc, func(n *html.Node) bool {
+		return n.Data == "a" && attr(n, "download") != "" || n.Data == "a" && attr(n, "download") == "" && hasAttr(n, "download")
+	})
 	if len(links) < 6 {
 		t.Fatalf("%d download links", len(links))
 	}
@@ -161,7 +163,9 @@ func TestIncidentPageShowsLinesSourcesClaimsAndHistory(t *testing.T) {
 		t.Errorf("%d claim rows, want 2", len(claims)-1)
 	}
 	for _, want := range []string{"Statement A", "Statement B"} {
-		if find(p.doc, func(n *html.Node) bool { return n.Data == "a" && text(n) == want && strings.HasPrefix(attr(n, "href"), "https://example.org/") }) == nil {
+		if find(p.doc, func(n *html.Node) bool {
+			return n.Data == "a" && text(n) == want && strings.HasPrefix(attr(n, "href"), "https://example.org/")
+		}) == nil {
 			t.Errorf("no link to the source %q", want)
 		}
 	}
@@ -487,7 +491,9 @@ func TestPagesAskNothingOfAnotherHost(t *testing.T) {
 		if csp := p.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
-		for _, n := range findAll(p.doc, func(n *html.Node) bool { return n.Data == "script" || n.Data == "link" || n.Data == "img" || hasAttr(n, "style") }) {
+		for _, n := range findAll(p.doc, func(n *html.Node) bool {
+			return n.Data == "script" || n.Data == "link" || n.Data == "img" || hasAttr(n, "style")
+		}) {
 			src := attr(n, "src") + attr(n, "href")
 			if hasAttr(n, "style") || strings.Contains(src, "//") || n.Data == "script" && src == "" {
 				t.Errorf("%s: <%s %s> would load from elsewhere or inline", path, n.Data, src)
@@ -537,5 +543,43 @@ func TestAPrivateServerShowsOnlyTheSignIn(t *testing.T) {
 	b.signIn(s.reader)
 	if p := b.get("/"); p.status != 200 {
 		t.Errorf("a reader's dashboard: %d", p.status)
+	}
+}
+
+// The map draws a circle for each region with incidents, at its capital,
+// whose title gives the API's figures for it.
+func TestTheMapDrawsEachRegionsFigures(t *testing.T) {
+	s := newSite(t, web.Config{})
+	s.api(t, "POST", "/api/v1/incidents", s.editor, []byte(`{"occurred_on":"2019-01-20","country":"ML","region":"Kidal","latitude":18.44,"longitude":1.41,"type":"complex_attack","summary":"Synthetic: a located attack.","killed":10,"wounded":25}`), 201)
+	p := s.browser(t).get("/")
+	svg := find(p.byID("map"), tag("svg"))
+	if svg == nil {
+		t.Fatal("no map")
+	}
+	var rep struct {
+		Rows []struct {
+			Region  *string `json:"region"`
+			Killed  int64   `json:"killed"`
+			Wounded int64   `json:"wounded"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(s.api(t, "GET", "/api/v1/reports/casualties?group_by=region&country=ML", "", nil, 200), &rep); err != nil {
+		t.Fatal(err)
+	}
+	circles := findAll(svg, func(n *html.Node) bool { return n.Data == "circle" && attr(n, "class") == "region" })
+	if len(circles) != len(rep.Rows) {
+		t.Fatalf("%d region circles, the API has %d regions", len(circles), len(rep.Rows))
+	}
+	for _, row := range rep.Rows {
+		want := fmt.Sprintf("%s: %d killed, %d wounded", *row.Region, row.Killed, row.Wounded)
+		if find(svg, func(n *html.Node) bool { return n.Data == "title" && strings.HasPrefix(text(n), want) }) == nil {
+			t.Errorf("no circle says %q", want)
+		}
+	}
+	if len(findAll(svg, func(n *html.Node) bool { return n.Data == "circle" && attr(n, "class") == "incident" })) != 1 {
+		t.Errorf("the located incident is not a point")
+	}
+	if find(svg, tag("path")) == nil {
+		t.Errorf("no outline")
 	}
 }
