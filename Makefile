@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: help run build test lint fuzz bench clean
+.PHONY: help run build test lint fuzz bench clean screenshots
 
 # staticcheck runs through go run at this version, so a fresh machine with
 # only Go needs nothing else (the module proxy serves it).
@@ -30,6 +30,10 @@ build:
 TEST_PKGS ?= ./...
 test:
 	$(GO) test -race -count=1 $(TEST_PKGS)
+
+## screenshots: the web app in headless Chromium at 1280x800 and 390x844, in English and French, into docs/screenshots
+screenshots:
+	INCIDENTDB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InABrowser' ./web/
 
 ## lint: go vet, gofmt and staticcheck (pinned, run with go run)
 lint:

@@ -133,10 +133,7 @@ func (a *App) fillMap(ctx context.Context, l *lang, f models.Filter, d *dashboar
 // mapCountries are the countries the map shows: those the filter names,
 // else the one with the most incidents.
 func mapCountries(f models.Filter, rep models.Report) []string {
-	var codes []string
-	for _, c := range f.Countries {
-		codes = append(codes, c)
-	}
+	codes := slices.Clone(f.Countries)
 	for _, r := range f.Regions {
 		if r.Country != "" && !slices.Contains(codes, r.Country) {
 			codes = append(codes, r.Country)
