@@ -48,6 +48,7 @@ type App struct {
 	pages    map[string]*template.Template
 	sessions *sessions
 	cache    *pageCache
+	pickerCache
 }
 
 // New builds the app over a store.
@@ -86,10 +87,17 @@ func (a *App) Register(r *gin.Engine, s handlers.Shared) {
 		panic(err)
 	}
 	assets := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
+	compressed := compressStatic(static)
 	serveStatic := func(c *gin.Context) {
 		// The files change only with the binary; a day keeps a mission's
 		// slow link from fetching them on every page.
 		c.Header("Cache-Control", "public, max-age=86400")
+		if f, ok := compressed[strings.TrimPrefix(c.Param("file"), "/")]; ok && acceptsGzip(c.Request) {
+			c.Header("Content-Encoding", "gzip")
+			c.Header("Vary", "Accept-Encoding")
+			c.Data(http.StatusOK, f.contentType, f.body)
+			return
+		}
 		assets.ServeHTTP(c.Writer, c.Request)
 	}
 	r.GET("/static/*file", serveStatic)
@@ -165,7 +173,7 @@ func (a *App) render(c *gin.Context, status int, page string, v view) {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("the page could not be drawn; it has been logged"))
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", b.Bytes())
+	writeCompressed(c, status, "text/html; charset=utf-8", b.Bytes())
 }
 
 // fail shows an error as a page, with the API's words for it.

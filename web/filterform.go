@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"incidentdb/models"
 )
@@ -45,22 +47,49 @@ func (f filterForm) Has(name, value string) bool {
 // Get is the query's value for a text field.
 func (f filterForm) Get(name string) string { return strings.Join(f.Q[name], ",") }
 
-func (a *App) filterForm(ctx context.Context, q url.Values) filterForm {
-	form := filterForm{Q: q}
+// pickers are the names the filter bar offers. They are read at most once
+// a minute, whatever is written meanwhile: at a million incidents the
+// lists of forces and countries take seconds, and a name new since is
+// still taken when typed.
+type pickers struct {
+	regions   []option
+	countries []option
+	forces    []string
+	missions  []string
+	datasets  []string
+	nations   []string
+}
+
+type pickerCache struct {
+	mu   sync.Mutex
+	read time.Time
+	p    *pickers
+}
+
+const pickersFor = time.Minute
+
+func (a *App) pickers(ctx context.Context) *pickers {
+	a.pickerCache.mu.Lock()
+	defer a.pickerCache.mu.Unlock()
+	if p := a.pickerCache.p; p != nil && time.Since(a.pickerCache.read) < pickersFor {
+		return p
+	}
+	p := &pickers{}
+	failed := false
 	// The pickers are a convenience: if the store cannot list them the
 	// form still takes typed values, so an error here shows an empty list.
-	if regions, err := a.db.RegionCounts(ctx, ""); err == nil {
+	regions, err := a.db.RegionCounts(ctx, "")
+	failed = failed || err != nil
+	if err == nil {
 		for _, r := range regions {
-			// Regions without incidents would bury the few that have any
-			// under two hundred names; a typed region still filters.
-			if r.Name == nil || r.Incidents == 0 && !form.Has("region", *r.Name) {
+			if r.Name == nil || r.Incidents == 0 {
 				continue
 			}
 			label := *r.Name
 			if r.Country != nil {
 				label += " (" + *r.Country + ")"
 			}
-			form.Regions = append(form.Regions, option{Value: *r.Name, Label: label, Selected: form.Has("region", *r.Name)})
+			p.regions = append(p.regions, option{Value: *r.Name, Label: label})
 		}
 	}
 	if countries, err := a.db.CountryCounts(ctx); err == nil {
@@ -69,20 +98,20 @@ func (a *App) filterForm(ctx context.Context, q url.Values) filterForm {
 				continue
 			}
 			if co.Incidents > 0 {
-				form.Countries = append(form.Countries, option{Value: *co.Code, Label: *co.Name, Selected: form.Has("country", *co.Code)})
+				p.countries = append(p.countries, option{Value: *co.Code, Label: *co.Name})
 			}
-			form.Nations = append(form.Nations, *co.Name)
+			p.nations = append(p.nations, *co.Name)
 		}
 	}
 	if forces, err := a.db.ForceCounts(ctx); err == nil {
 		for _, fc := range forces {
-			form.Forces = append(form.Forces, fc.Name)
+			p.forces = append(p.forces, fc.Name)
 		}
 	}
 	for _, d := range []struct {
 		dim  models.Dimension
 		into *[]string
-	}{{"mission", &form.Missions}, {"dataset", &form.Datasets}} {
+	}{{"mission", &p.missions}, {"dataset", &p.datasets}} {
 		rep, err := a.db.CasualtyReport(ctx, models.Filter{}, []models.Dimension{d.dim})
 		if err != nil {
 			continue
@@ -94,13 +123,32 @@ func (a *App) filterForm(ctx context.Context, q url.Values) filterForm {
 		}
 		sort.Strings(*d.into)
 	}
+	slices.Sort(p.nations)
+	p.nations = slices.Compact(p.nations)
+	if !failed {
+		a.pickerCache.read, a.pickerCache.p = time.Now(), p
+	}
+	return p
+}
+
+func (a *App) filterForm(ctx context.Context, q url.Values) filterForm {
+	p := a.pickers(ctx)
+	form := filterForm{Q: q, Forces: p.forces, Missions: p.missions, Datasets: p.datasets, Nations: p.nations}
+	selected := func(name string, opts []option) []option {
+		out := make([]option, len(opts))
+		for i, o := range opts {
+			o.Selected = form.Has(name, o.Value)
+			out[i] = o
+		}
+		return out
+	}
+	form.Regions = selected("region", p.regions)
+	form.Countries = selected("country", p.countries)
 	for _, t := range models.IncidentTypes {
 		form.Types = append(form.Types, option{Value: string(t), Selected: form.Has("type", string(t))})
 	}
 	for _, g := range models.Groups {
 		form.Groups = append(form.Groups, option{Value: string(g), Selected: form.Has("group", string(g))})
 	}
-	slices.Sort(form.Nations)
-	form.Nations = slices.Compact(form.Nations)
 	return form
 }

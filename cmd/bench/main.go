@@ -72,7 +72,7 @@ func main() {
 	flag.DurationVar(&cfg.uncTime, "uncached-time", 60*time.Second, "time limit of the uncached rounds per report")
 	flag.IntVar(&cfg.exportRuns, "export-runs", 3, "full CSV exports per side")
 	flag.IntVar(&cfg.depth, "depth", 10000, "rows to skip by cursor for the deep page")
-	flag.StringVar(&cfg.only, "only", "", "comma-separated steps to run (get, list, reports, export, mixed, build); default all")
+	flag.StringVar(&cfg.only, "only", "", "comma-separated steps to run (get, list, reports, export, web, mixed, build); default all")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (the load generator and the raw SQL side)")
 	flag.Parse()
 	cfg.args = os.Args[1:]

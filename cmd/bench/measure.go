@@ -52,7 +52,7 @@ func (m *measurer) all(ctx context.Context) ([]row, error) {
 	steps := []struct {
 		name string
 		run  func(context.Context) ([]row, error)
-	}{{"get", m.getByID}, {"list", m.lists}, {"reports", m.reports}, {"export", m.export}, {"mixed", m.mixed}, {"build", m.build}}
+	}{{"get", m.getByID}, {"list", m.lists}, {"reports", m.reports}, {"export", m.export}, {"web", m.web}, {"mixed", m.mixed}, {"build", m.build}}
 	for _, step := range steps {
 		if m.cfg.only != "" && !slices.Contains(strings.Split(m.cfg.only, ","), step.name) {
 			continue
