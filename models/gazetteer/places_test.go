@@ -1,0 +1,384 @@
+package gazetteer_test
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentdb/models/gazetteer"
+	"incidentdb/web/geo"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// placeRow is a row of places.csv read independently of the package, so
+// that a row it skipped or misread is still caught.
+type placeRow struct {
+	line                                   int
+	country, name, kind, cercle, regions   string
+	lat, lon, posSource, posRef, admin, nt string
+}
+
+func readPlaceRows(t *testing.T) []placeRow {
+	t.Helper()
+	var out []placeRow
+	for _, r := range readCSV(t, "places.csv", 12) {
+		f := r.fields
+		out = append(out, placeRow{r.line, f[0], f[1], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]})
+	}
+	return out
+}
+
+func TestEveryPlaceRowIsLoaded(t *testing.T) {
+	rows := readPlaceRows(t)
+	all := gazetteer.Places("")
+	if len(all) != len(rows) {
+		t.Fatalf("%d rows in places.csv, Places gives %d", len(rows), len(all))
+	}
+	for i, r := range rows {
+		if p := all[i]; p.Name != r.name || string(p.Kind) != r.kind || p.Country != r.country {
+			t.Errorf("line %d: %s %s %s, Places gives %+v", r.line, r.country, r.name, r.kind, p.Place)
+		}
+	}
+}
+
+// TestEveryAssignmentIsToARegionThatExistedThen holds each row to
+// regions.csv: a place cannot lie in a region in years the region did not
+// exist (Ménaka before 2016, Douentza before 2023).
+func TestEveryAssignmentIsToARegionThatExistedThen(t *testing.T) {
+	for _, p := range gazetteer.Places("") {
+		if len(p.Regions) == 0 {
+			t.Errorf("%s: no regions", p.Name)
+		}
+		for _, a := range p.Regions {
+			r, ok := gazetteer.LookupRegion(p.Country, a.Region)
+			if !ok || r.Name != a.Region {
+				t.Errorf("%s: %v is not a canonical region of %s", p.Name, a, p.Country)
+				continue
+			}
+			info, _ := gazetteer.Describe(r)
+			if info.ValidFrom != 0 && (a.From == 0 || a.From < info.ValidFrom) {
+				t.Errorf("%s: %v starts before %s existed (%d)", p.Name, a, r.Name, info.ValidFrom)
+			}
+			if info.ValidTo != 0 && (a.To == 0 || a.To > info.ValidTo) {
+				t.Errorf("%s: %v ends after %s ceased (%d)", p.Name, a, r.Name, info.ValidTo)
+			}
+		}
+	}
+}
+
+// movedApart lists the places whose regions differ from their cercle's,
+// and why; every other place must agree with its cercle year by year.
+var movedApart = map[string]string{
+	"Araouane": "north of Timbuktu cercle, which went to Taoudénit in 2016 while the cercle stayed in Tombouctou",
+	"Taoudéni": "north of Timbuktu cercle, seat of Taoudénit from 2016",
+}
+
+func TestPlacesAgreeWithTheirCercle(t *testing.T) {
+	cercles := map[string]gazetteer.PlaceInfo{}
+	for _, p := range gazetteer.Places("ML") {
+		if p.Kind == gazetteer.KindCercle {
+			if p.Cercle != p.Name {
+				t.Errorf("cercle %s names cercle %q", p.Name, p.Cercle)
+			}
+			cercles[p.Name] = p
+		}
+	}
+	if len(cercles) != 49 {
+		t.Errorf("%d cercles, want the 49 of 2012", len(cercles))
+	}
+	for _, p := range gazetteer.Places("ML") {
+		if p.Kind == gazetteer.KindCercle || p.Name == "Bamako" {
+			continue
+		}
+		c, ok := cercles[p.Cercle]
+		if !ok {
+			t.Errorf("%s: cercle %q has no row", p.Name, p.Cercle)
+			continue
+		}
+		same := slices.Equal(p.Regions, c.Regions)
+		if why, listed := movedApart[p.Name]; same == listed {
+			t.Errorf("%s %v, its cercle %s %v; listed as moved apart: %q", p.Name, p.Regions, c.Name, c.Regions, why)
+		}
+	}
+}
+
+func TestEverySourceIsDescribed(t *testing.T) {
+	doc, err := os.ReadFile("SOURCES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	described := func(key string) bool { return strings.Contains(string(doc), "`"+key+"`") }
+	page := regexp.MustCompile(`^(wikipedia-(en|fr|ja):.+|url:https?://\S+)$`)
+	for _, r := range readPlaceRows(t) {
+		if (r.lat == "") != (r.posSource == "") || (r.posSource == "") != (r.posRef == "") {
+			t.Errorf("line %d (%s): position %q,%q from %q %q", r.line, r.name, r.lat, r.lon, r.posSource, r.posRef)
+		}
+		if r.posSource != "" && !described(r.posSource) {
+			t.Errorf("line %d (%s): pos_source %q is not described in SOURCES.md", r.line, r.name, r.posSource)
+		}
+		if r.posSource == "geonames-cities500" && !regexp.MustCompile(`^geonames:\d+$`).MatchString(r.posRef) {
+			t.Errorf("line %d (%s): GeoNames row with ref %q", r.line, r.name, r.posRef)
+		}
+		for _, s := range strings.Split(r.admin, ";") {
+			if !described(s) && !page.MatchString(s) {
+				t.Errorf("line %d (%s): admin_source %q is neither described in SOURCES.md nor a page", r.line, r.name, s)
+			}
+		}
+		// A place whose regions stop, or that has no position, says why.
+		if (strings.HasSuffix(r.regions, "-2022") || r.lat == "" && r.kind != "cercle") && r.nt == "" {
+			t.Errorf("line %d (%s): regions %q, position %q, and no note", r.line, r.name, r.regions, r.lat)
+		}
+	}
+}
+
+// offOutline lists the located places known to fall outside Mali's
+// outline, and why.
+var offOutline = map[string]string{}
+
+func TestEveryPositionLiesInItsCountry(t *testing.T) {
+	for _, p := range gazetteer.Places("") {
+		if !p.Located {
+			continue
+		}
+		in := geo.Inside(p.Country, p.Lon, p.Lat)
+		if why, listed := offOutline[p.Name]; in == listed {
+			t.Errorf("%s (%s %s) at %v, %v: inside %s: %v; listed as off it: %q", p.Name, p.Source, p.Ref, p.Lat, p.Lon, p.Country, in, why)
+		}
+	}
+}
+
+// TestPositionsAgreeWithTheSeatsOfCapitalsCSV holds the towns that are
+// also region seats to capitals.csv, which takes them from the same
+// GeoNames records: two files must not disagree on where Gao is.
+func TestPositionsAgreeWithTheSeatsOfCapitalsCSV(t *testing.T) {
+	n := 0
+	for _, p := range gazetteer.Places("ML") {
+		if p.Kind != gazetteer.KindTown || len(p.Regions) == 0 {
+			continue
+		}
+		last := p.Regions[len(p.Regions)-1].Region
+		c, ok := gazetteer.CapitalOf("ML", last)
+		if !ok || gazetteer.Fold(c.Name) != gazetteer.Fold(p.Name) && !slices.ContainsFunc(p.Aliases, func(a string) bool { return gazetteer.Fold(a) == gazetteer.Fold(c.Name) }) {
+			continue
+		}
+		n++
+		if c.Ref != p.Ref || c.Lat != p.Lat || c.Lon != p.Lon {
+			t.Errorf("%s: %s %v,%v here, %s %v,%v in capitals.csv", p.Name, p.Ref, p.Lat, p.Lon, c.Ref, c.Lat, c.Lon)
+		}
+	}
+	if n < 19 {
+		t.Errorf("%d seats compared, want the 19 regions' and Bamako's", n)
+	}
+}
+
+func TestTheRegionOfAPlaceDependsOnTheDate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		on   time.Time
+		want string
+	}{
+		{"Ménaka", day(2014, 5, 17), "Gao"},
+		{"Ménaka", day(2015, 12, 31), "Gao"},
+		{"Ménaka", day(2017, 3, 1), "Ménaka"},
+		{"Andéramboukane", day(2013, 8, 1), "Gao"},
+		{"Andéramboukane", day(2018, 4, 27), "Ménaka"},
+		{"Inékar", day(2018, 1, 1), "Ménaka"},
+		{"Taoudéni", day(2014, 1, 1), "Tombouctou"},
+		{"Taoudéni", day(2019, 1, 1), "Taoudénit"},
+		{"Ber", day(2019, 1, 1), "Tombouctou"},
+		{"Aguelhok", day(2014, 9, 18), "Kidal"},
+		{"Aguelhok", day(2024, 1, 1), "Kidal"},
+		{"Douentza", day(2017, 6, 1), "Mopti"},
+		{"Douentza", day(2023, 6, 1), "Douentza"},
+		{"Boni", day(2019, 9, 30), "Mopti"},
+		{"Boni", day(2024, 2, 1), "Douentza"},
+		{"Ogossagou", day(2019, 3, 23), "Mopti"},
+		{"Ogossagou", day(2024, 1, 1), "Bandiagara"},
+		{"Bandiagara", day(2022, 12, 31), "Mopti"},
+		{"Sévaré", day(2024, 1, 1), "Mopti"},
+		{"San", day(2020, 1, 1), "Ségou"},
+		{"San", day(2023, 3, 13), "San"},
+		{"Nara", day(2015, 1, 1), "Koulikoro"},
+		{"Kita", day(2024, 1, 1), "Kita"},
+		{"Tessalit", time.Time{}, "Kidal"}, // the zero time: the region in force
+	} {
+		p, ok := gazetteer.LookupPlace("ML", tc.name, tc.on)
+		if !ok || p.Region != tc.want {
+			t.Errorf("LookupPlace(ML, %s, %s) = %+v, %v, want region %s", tc.name, tc.on.Format(time.DateOnly), p, ok, tc.want)
+		}
+	}
+}
+
+func TestAPlaceWithoutASourcedRegionForTheDateHasNone(t *testing.T) {
+	p, ok := gazetteer.LookupPlace("ML", "Yorosso", day(2024, 5, 1))
+	if !ok || p.Region != "" || p.Name != "Yorosso" {
+		t.Errorf("Yorosso in 2024 = %+v, %v: known, without a region", p, ok)
+	}
+	if p, _ := gazetteer.LookupPlace("ML", "Yorosso", day(2022, 5, 1)); p.Region != "Sikasso" {
+		t.Errorf("Yorosso in 2022 = %+v, want Sikasso", p)
+	}
+	if p, _ := gazetteer.LookupPlace("ML", "Yorosso", time.Time{}); p.Region != "" {
+		t.Errorf("Yorosso now = %+v: no region is in force", p)
+	}
+}
+
+func TestLookupPlaceFoldsCaseAccentsAndAliases(t *testing.T) {
+	on := day(2019, 1, 1)
+	for _, tc := range []struct{ country, input, want string }{
+		{"ML", "Timbuktu", "Tombouctou"},
+		{"ML", "TOMBOUCTOU", "Tombouctou"},
+		{"ML", "Aguel'hoc", "Aguelhok"},
+		{"ML", "Aguel’hoc", "Aguelhok"},
+		{"ml", "aguelhoc", "Aguelhok"},
+		{"ML", "Aguel-Hoc", "Aguelhok"},
+		{"ML", "Sevare", "Sévaré"},
+		{"ML", "MENAKA", "Ménaka"},
+		{"ML", "Menaka", "Ménaka"},
+		{"ML", "Tin Essako", "Tin-Essako"},
+		{"ML", "Tinessako", "Tin-Essako"},
+		{"ML", "Gourma Rharous", "Gourma-Rharous"},
+		{"ML", "Djénné", "Djenné"},
+		{"ML", "Ké-Macina", "Macina"},
+		{"ML", "  Kidal, ", "Kidal"},
+		{"", "Anefis", "Anéfis"},
+	} {
+		p, ok := gazetteer.LookupPlace(tc.country, tc.input, on)
+		if !ok || p.Name != tc.want {
+			t.Errorf("LookupPlace(%q, %q) = %+v, %v, want %s", tc.country, tc.input, p, ok, tc.want)
+		}
+	}
+	for _, tc := range []struct{ country, input string }{
+		{"ML", "Tilemsi"}, // an arrondissement of Gao cercle and one of Goundam cercle
+		{"CF", "Kidal"},   // another country's
+		{"ML", "Bamakoo"}, // a typo is not a place
+		{"ML", "région"},  // a generic word alone
+		{"ML", ""},
+	} {
+		if p, ok := gazetteer.LookupPlace(tc.country, tc.input, on); ok {
+			t.Errorf("LookupPlace(%q, %q) = %+v", tc.country, tc.input, p)
+		}
+	}
+}
+
+func TestTheWordsAroundANameChooseTownCercleOrRegion(t *testing.T) {
+	on := day(2024, 6, 1)
+	for _, tc := range []struct {
+		input     string
+		kind      gazetteer.PlaceKind
+		name, reg string
+	}{
+		{"Douentza", gazetteer.KindTown, "Douentza", "Douentza"},
+		{"cercle de Douentza", gazetteer.KindCercle, "Douentza", "Douentza"},
+		{"Douentza cercle", gazetteer.KindCercle, "Douentza", "Douentza"},
+		{"région de Douentza", gazetteer.KindRegion, "Douentza", "Douentza"},
+		{"Mopti region", gazetteer.KindRegion, "Mopti", "Mopti"},
+		{"region of Timbuktu", gazetteer.KindRegion, "Tombouctou", "Tombouctou"},
+		{"Taoudénit", gazetteer.KindRegion, "Taoudénit", "Taoudénit"}, // no town bears the region's spelling
+		{"Taoudéni", gazetteer.KindTown, "Taoudéni", "Taoudénit"},     // the town goes before the region's alias
+	} {
+		p, ok := gazetteer.LookupPlace("ML", tc.input, on)
+		if !ok || p.Kind != tc.kind || p.Name != tc.name || p.Region != tc.reg {
+			t.Errorf("LookupPlace(ML, %q) = %+v, %v, want %s %s in %s", tc.input, p, ok, tc.kind, tc.name, tc.reg)
+		}
+	}
+}
+
+// statement is a paragraph written for this test in the style of a UN
+// press statement; it reports no real event.
+const statement = `BAMAKO – The Mission condemns the attack of 3 March 2018 against a convoy ` +
+	`near Aguel'hoc, in the Kidal region, and the shelling of its camp à Tessalit. ` +
+	`Peacekeepers were also ambushed between Douentza and Boni, 46 km north of Douentza, ` +
+	`and in the cercle de Bandiagara. Patrols in Timbuktu, Ménaka and Tilemsi continue; ` +
+	`the dire situation in the region of Mopti is followed from Sévaré.`
+
+func TestFindPlacesReadsAStatement(t *testing.T) {
+	got := gazetteer.FindPlaces("ML", statement, day(2018, 3, 3))
+	type m struct {
+		text      string
+		name, reg string
+		kind      gazetteer.PlaceKind
+		ambiguous bool
+	}
+	want := []m{
+		{"BAMAKO", "Bamako", "Bamako", gazetteer.KindTown, false},
+		{"Aguel'hoc", "Aguelhok", "Kidal", gazetteer.KindTown, false},
+		{"Kidal region", "Kidal", "Kidal", gazetteer.KindRegion, false},
+		{"Tessalit", "Tessalit", "Kidal", gazetteer.KindTown, false},
+		{"Douentza", "Douentza", "Mopti", gazetteer.KindTown, false},
+		{"Boni", "Boni", "Mopti", gazetteer.KindTown, false},
+		{"Douentza", "Douentza", "Mopti", gazetteer.KindTown, false},
+		{"cercle de Bandiagara", "Bandiagara", "Mopti", gazetteer.KindCercle, false},
+		{"Timbuktu", "Tombouctou", "Tombouctou", gazetteer.KindTown, false},
+		{"Ménaka", "Ménaka", "Ménaka", gazetteer.KindTown, false},
+		{"Tilemsi", "", "", "", true},
+		{"region of Mopti", "Mopti", "Mopti", gazetteer.KindRegion, false},
+		{"Sévaré", "Sévaré", "Mopti", gazetteer.KindTown, false},
+	}
+	var have []m
+	for _, g := range got {
+		have = append(have, m{statement[g.Start:g.End], g.Place.Name, g.Place.Region, g.Place.Kind, len(g.Candidates) > 1})
+	}
+	if !slices.Equal(have, want) {
+		t.Errorf("FindPlaces found\n%+v\nwant\n%+v", have, want)
+	}
+	// Offsets are into the text as given, accents and all.
+	if i := strings.Index(statement, "Ménaka"); len(got) > 9 && (got[9].Start != i || got[9].End != i+len("Ménaka")) {
+		t.Errorf("Ménaka at %d:%d, want %d:%d", got[9].Start, got[9].End, i, i+len("Ménaka"))
+	}
+}
+
+func TestFindPlacesResolvesOnTheDateGiven(t *testing.T) {
+	text := "Attack near Boni and in Ménaka."
+	for _, tc := range []struct {
+		on         time.Time
+		boni, mena string
+	}{
+		{day(2014, 1, 1), "Mopti", "Gao"},
+		{day(2017, 1, 1), "Mopti", "Ménaka"},
+		{day(2024, 1, 1), "Douentza", "Ménaka"},
+	} {
+		got := gazetteer.FindPlaces("ML", text, tc.on)
+		if len(got) != 2 || got[0].Place.Region != tc.boni || got[1].Place.Region != tc.mena {
+			t.Errorf("on %s: %+v", tc.on.Format(time.DateOnly), got)
+		}
+	}
+}
+
+func TestFindPlacesLeavesOtherWordsAlone(t *testing.T) {
+	for _, text := range []string{
+		"",
+		"a dire need, said the blah report; san and bla are not names here",
+		"Région de",
+		"–––",
+	} {
+		if got := gazetteer.FindPlaces("ML", text, day(2020, 1, 1)); len(got) != 0 {
+			t.Errorf("FindPlaces(%q) = %+v", text, got)
+		}
+	}
+	// Another country's filter hides Mali's towns.
+	if got := gazetteer.FindPlaces("CF", "Kidal and Gao", day(2020, 1, 1)); len(got) != 0 {
+		t.Errorf("FindPlaces(CF, Kidal and Gao) = %+v", got)
+	}
+}
+
+func BenchmarkFindPlaces(b *testing.B) {
+	text := strings.Repeat(statement+" ", 8) // about 3 KB, a long statement
+	on := day(2018, 3, 3)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		gazetteer.FindPlaces("ML", text, on)
+	}
+}
+
+func BenchmarkLookupPlace(b *testing.B) {
+	on := day(2018, 3, 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		gazetteer.LookupPlace("ML", "Aguel'hoc", on)
+	}
+}
