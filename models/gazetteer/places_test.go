@@ -382,3 +382,29 @@ func BenchmarkLookupPlace(b *testing.B) {
 		gazetteer.LookupPlace("ML", "Aguel'hoc", on)
 	}
 }
+
+// placesSecondSource holds a few GeoNames positions of places.csv to the
+// infobox of a Wikipedia page (consulted 2026-11 from stored copies), so a
+// mistyped GeoNames reference that still carried the right name would show.
+var placesSecondSource = []struct {
+	name     string
+	lat, lon float64
+	source   string
+}{
+	{"Aguelhok", 19.465, 0.855, `fr.wikipedia "Aguel'hoc": 19° 27′ 54″ N, 0° 51′ 18″ E`},
+	{"Tombouctou", 16 + 46.0/60, -3, `fr.wikipedia "Tombouctou": 16° 46′ 00″ N, 3° 00′ 00″ O`},
+	{"Mopti", 14.48972, -4.18, `fr.wikipedia "Mopti": 14° 29′ 23″ N, 4° 10′ 48″ O`},
+}
+
+func TestPlacePositionsAgreeWithASecondSource(t *testing.T) {
+	for _, s := range placesSecondSource {
+		p, ok := gazetteer.LookupPlace("ML", s.name, time.Time{})
+		if !ok || !p.Located {
+			t.Errorf("%s: %+v, %v", s.name, p, ok)
+			continue
+		}
+		if d := km(p.Lat, p.Lon, s.lat, s.lon); d > 3 {
+			t.Errorf("%s (%s): %.1f km from %s", p.Name, p.Ref, d, s.source)
+		}
+	}
+}
