@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -128,6 +129,7 @@ func (a *App) Register(r *gin.Engine, s handlers.Shared) {
 }
 
 func (a *App) headers(c *gin.Context) {
+	c.Set(ctxApp, a)
 	c.Header("Content-Security-Policy", pageCSP)
 	// The API's no-referrer would make a browser send "Origin: null" with
 	// the pages' own forms; same-origin still tells a source's site
@@ -173,6 +175,10 @@ func (a *App) render(c *gin.Context, status int, page string, v view) {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("the page could not be drawn; it has been logged"))
 		return
 	}
+	if v.User != nil {
+		// A signed-in page carries its key's name and a form token.
+		c.Header("Cache-Control", "private, no-store")
+	}
 	writeCompressed(c, status, "text/html; charset=utf-8", b.Bytes())
 }
 
@@ -217,7 +223,22 @@ func (a *App) switchLanguage(c *gin.Context) {
 // filter, and the address a person bookmarks or shares should be one the
 // API reads as it is.
 func cleanQuery(c *gin.Context) {
-	q := c.Request.URL.Query()
+	// Go drops a whole query it cannot read (one with more than its limit
+	// of parameters, or a bad escape): answered as it stands, the page
+	// would show every incident as if the filter were not there.
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		a := c.MustGet(ctxApp).(*App)
+		a.fail(c, models.Malformedf("query", "cannot be read: %v", err))
+		return
+	}
+	for _, name := range dashboardParams {
+		if len(q[name]) > 1 {
+			a := c.MustGet(ctxApp).(*App)
+			a.fail(c, models.Malformedf(name, "is given %d times; give it once", len(q[name])))
+			return
+		}
+	}
 	dirty := false
 	for k, vs := range q {
 		kept := vs[:0]
@@ -248,8 +269,15 @@ func cleanQuery(c *gin.Context) {
 // localPath keeps a redirect on this site: "//evil.example" and
 // "https://..." become "/".
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
 		return "/"
+	}
+	// Browsers drop tabs and other controls from a URL before reading it,
+	// so "/\t/host" would become "//host": another site.
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
 	}
 	return p
 }

@@ -16,14 +16,20 @@ import (
 // a wall ask the same question many times a minute; the store's
 // generation says when an answer is stale, as for the API's reports.
 type pageCache struct {
-	mu   sync.Mutex
-	gen  int64
-	body map[string]template.HTML
+	mu    sync.Mutex
+	gen   int64
+	body  map[string]template.HTML
+	bytes int
 }
 
-// pageCacheSize bounds the cache: every distinct filter is a key, and a
-// client can make up filters forever.
-const pageCacheSize = 256
+// The cache is bounded in entries and in bytes: every distinct filter is
+// a key, a client can make up filters forever, and a daily series over
+// decades is a large page. A page past maxCachedPage is drawn each time.
+const (
+	pageCacheSize  = 256
+	pageCacheBytes = 32 << 20
+	maxCachedPage  = 1 << 20
+)
 
 func newPageCache() *pageCache { return &pageCache{body: map[string]template.HTML{}} }
 
@@ -37,7 +43,7 @@ func (p *pageCache) page(c *gin.Context, db handlers.Store, key string, draw fun
 	}
 	p.mu.Lock()
 	if p.gen != gen {
-		p.gen, p.body = gen, map[string]template.HTML{}
+		p.gen, p.body, p.bytes = gen, map[string]template.HTML{}, 0
 	}
 	body, ok := p.body[key]
 	p.mu.Unlock()
@@ -50,11 +56,12 @@ func (p *pageCache) page(c *gin.Context, db handlers.Store, key string, draw fun
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.gen == gen {
-		if len(p.body) >= pageCacheSize {
-			p.body = map[string]template.HTML{}
+	if p.gen == gen && len(body) <= maxCachedPage {
+		if len(p.body) >= pageCacheSize || p.bytes+len(body) > pageCacheBytes {
+			p.body, p.bytes = map[string]template.HTML{}, 0
 		}
 		p.body[key] = body
+		p.bytes += len(body)
 	}
 	return body, nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"strings"
 )
 
@@ -52,7 +51,7 @@ func svgLines(ch lineChart, title string, l *lang) template.HTML {
 		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end" font-size="12" fill="#333">%s</text>`, left-6, y(t)+4, l.N(t))
 	}
 	if n > 0 {
-		for _, i := range labelIndexes(n, 6) {
+		for _, i := range labelIndexes(n, 12) {
 			anchor := "middle"
 			if i == 0 && n > 1 {
 				anchor = "start"
@@ -91,15 +90,18 @@ func svgLines(ch lineChart, title string, l *lang) template.HTML {
 // the first and the last.
 func labelIndexes(n, k int) []int {
 	if n <= k {
+		// Few enough to label every one.
 		out := make([]int, n)
 		for i := range out {
 			out[i] = i
 		}
 		return out
 	}
+	// An even step, so that the labels read as a regular scale.
+	step := (n + k - 1) / k
 	out := make([]int, 0, k)
-	for j := 0; j < k; j++ {
-		out = append(out, int(math.Round(float64(j)*float64(n-1)/float64(k-1))))
+	for i := 0; i < n; i += step {
+		out = append(out, i)
 	}
 	return out
 }

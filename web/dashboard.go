@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,7 @@ type dashboardData struct {
 	Map       mapView
 	Downloads []download
 	Query     string // the filter as a query string, for links
+	ListURL   string
 }
 
 type groupRow struct {
@@ -130,6 +132,10 @@ func (a *App) dashboard(c *gin.Context) {
 	}
 	filterQuery := keepParams(q, exportKeep)
 	d.Query = filterQuery.Encode()
+	d.ListURL = "/incidents"
+	if d.Query != "" {
+		d.ListURL += "?" + d.Query
+	}
 	body, err := a.cache.page(c, a.db, "dashboard|"+l.Code+"|"+c.Request.URL.RawQuery, func() (template.HTML, error) {
 		if release, ok := a.shared.Heavy(c); ok {
 			defer release()
@@ -142,6 +148,10 @@ func (a *App) dashboard(c *gin.Context) {
 		return a.fragment("dashboard", "body", a.view(c, "dashboard", "", d))
 	})
 	if err == errAnswered {
+		return
+	}
+	if pv, ok := asProblem(err); ok && err != nil {
+		a.render(c, http.StatusBadRequest, "dashboard", a.view(c, "dashboard", l.T("dashboard.title"), cachedBody{Form: form, Problem: pv}))
 		return
 	}
 	if err != nil {
@@ -205,31 +215,46 @@ func (a *App) fillDashboard(ctx context.Context, l *lang, f models.Filter, q url
 	return nil
 }
 
+// maxPeriods bounds the series: a line of more points than a screen has
+// pixels says nothing more, and a daily series over decades would be a
+// page of megabytes.
+const maxPeriods = 1200
+
 func (a *App) fillSeries(ctx context.Context, l *lang, f models.Filter, d *dashboardData) error {
 	interval := models.Interval(d.Interval)
-	// Several regions asked for at once get a line each: the question is
-	// how they compare.
+	if f.From != nil && f.To != nil {
+		from, errFrom := time.Parse(models.DateLayout, *f.From)
+		to, errTo := time.Parse(models.DateLayout, *f.To)
+		per := map[models.Interval]float64{"day": 1, "week": 7, "month": 30.4, "year": 365.25}[interval]
+		if errFrom == nil && errTo == nil && to.Sub(from).Hours()/24/per > maxPeriods {
+			return models.Malformedf("interval", "gives more than %d periods from %s to %s; choose a longer interval or fewer dates", maxPeriods, *f.From, *f.To)
+		}
+	}
+	// Several regions asked for at once get a line each, over the same
+	// periods: the question is how they compare.
 	if len(f.Regions) > 1 {
+		gs, err := a.db.GroupedTimeSeries(ctx, f, interval, models.SeriesGroup{By: "region", Limit: len(f.Regions)})
+		if err != nil {
+			return err
+		}
 		var all []series
-		var periods []string
-		for _, r := range f.Regions {
-			one := f
-			one.Regions = []models.RegionRef{r}
-			points, err := a.db.TimeSeries(ctx, one, interval)
-			if err != nil {
-				return err
+		for _, sr := range gs.Series {
+			s := series{Name: valueText(sr.Value)}
+			if sr.Value == nil {
+				s.Name = l.T("unknown")
 			}
-			s := series{Name: regionLabel(r)}
-			for _, p := range points {
-				s.Values = append(s.Values, p.Killed)
+			byPeriod := map[string]int64{}
+			for _, p := range sr.Points {
+				byPeriod[p.Period] = p.Killed
 			}
-			if len(points) > len(periods) {
-				periods = periods[:0]
-				for _, p := range points {
-					periods = append(periods, p.Period)
-				}
+			for _, p := range gs.Points {
+				s.Values = append(s.Values, byPeriod[p.Period])
 			}
 			all = append(all, s)
+		}
+		var periods []string
+		for _, p := range gs.Points {
+			periods = append(periods, p.Period)
 		}
 		d.SeriesTab = seriesTable{Periods: labelled(l, periods), Rows: all}
 		d.Series = svgLines(lineChart{Periods: d.SeriesTab.Periods, Series: all}, l.T("chart.series.regions"), l)
@@ -279,12 +304,13 @@ func (a *App) fillBreakdown(ctx context.Context, l *lang, f models.Filter, q url
 		}
 		return rows[i].Incidents > rows[j].Incidents
 	})
-	if dim == "year" {
-		sort.SliceStable(rows, func(i, j int) bool { return valueText(rows[i].Values[0]) < valueText(rows[j].Values[0]) })
-	}
 	if len(rows) > d.Breakdown.Limit {
 		d.Breakdown.More = len(rows) - d.Breakdown.Limit
 		rows = rows[:d.Breakdown.Limit]
+	}
+	// Years read in order; which years are shown is still the top ones.
+	if dim == "year" {
+		sort.SliceStable(rows, func(i, j int) bool { return valueText(rows[i].Values[0]) < valueText(rows[j].Values[0]) })
 	}
 	var bars []bar
 	for _, r := range rows {
@@ -321,6 +347,10 @@ func filterParamOf(d models.Dimension) string {
 // the page's language, an unknown as unknown.
 func (a *App) dimLabel(l *lang, d models.Dimension, v any) string {
 	if v == nil {
+		if d == "group" {
+			// The part of totals no line holds, as the table by group says.
+			return l.T("unattributed")
+		}
 		return l.T("unknown")
 	}
 	s := valueText(v)

@@ -94,8 +94,9 @@ func formOf(inc models.Incident) formData {
 	d.In = formIncident{ExternalID: s(inc.ExternalID), Dataset: s(inc.Dataset), OccurredOn: inc.OccurredOn,
 		DatePrecision: string(inc.DatePrecision), Mission: s(inc.Mission), Country: s(inc.Country), Region: s(inc.Region),
 		Locality: s(inc.Locality), Latitude: fl(inc.Latitude), Longitude: fl(inc.Longitude), Type: string(inc.Type),
-		Summary: inc.Summary, Killed: figureText(inc.Killed), Wounded: figureText(inc.Wounded),
-		Forces: strings.Join(inc.Forces, ", "), Contributing: strings.Join(inc.ContributingCountries, ", ")}
+		Summary: inc.Summary, Killed: totalText(inc.Killed, inc.Casualties, func(c models.Casualty) *int { return c.Killed }),
+		Wounded: totalText(inc.Wounded, inc.Casualties, func(c models.Casualty) *int { return c.Wounded }),
+		Forces:  strings.Join(unlessDerived(inc.Forces, derivedForces(inc)), ", "), Contributing: strings.Join(unlessDerived(inc.ContributingCountries, derivedNations(inc)), ", ")}
 	for _, cs := range inc.Casualties {
 		d.Lines = append(d.Lines, formLine{Group: string(cs.Group), Force: s(cs.Force), Nationality: s(cs.Nationality),
 			Killed: figureText(cs.Killed), Wounded: figureText(cs.Wounded)})
@@ -114,6 +115,70 @@ func formOf(inc models.Incident) formData {
 		}
 	}
 	return d
+}
+
+// The API derives a total from the lines when it is left out, and the
+// forces and contributing countries from the mission and the lines. The
+// form leaves a box empty when what is stored is what would be derived,
+// so that removing a line changes the totals and lists it made.
+
+func totalText(total *int, lines []models.Casualty, figure func(models.Casualty) *int) string {
+	if total == nil || len(lines) == 0 {
+		return figureText(total)
+	}
+	sum := 0
+	for _, l := range lines {
+		v := figure(l)
+		if v == nil {
+			return figureText(total)
+		}
+		sum += *v
+	}
+	if sum == *total {
+		return ""
+	}
+	return figureText(total)
+}
+
+func derivedForces(inc models.Incident) []string {
+	var out []string
+	if inc.Mission != nil {
+		out = append(out, *inc.Mission)
+	}
+	for _, l := range inc.Casualties {
+		if l.Force != nil {
+			out = append(out, *l.Force)
+		}
+	}
+	return out
+}
+
+func derivedNations(inc models.Incident) []string {
+	var out []string
+	for _, l := range inc.Casualties {
+		if l.Nationality != nil && (inc.Country == nil || *l.Nationality != *inc.Country) {
+			out = append(out, *l.Nationality)
+		}
+	}
+	return out
+}
+
+// unlessDerived is list, or nothing when it holds what the API would
+// derive anyway.
+func unlessDerived(list, derived []string) []string {
+	derived = slices.Compact(derived)
+	seen := map[string]bool{}
+	var distinct []string
+	for _, d := range derived {
+		if !seen[strings.ToLower(d)] {
+			seen[strings.ToLower(d)] = true
+			distinct = append(distinct, d)
+		}
+	}
+	if len(list) == len(distinct) && !slices.ContainsFunc(list, func(v string) bool { return !seen[strings.ToLower(v)] }) {
+		return nil
+	}
+	return list
 }
 
 // unknownMark is how the form writes an unknown figure; an empty box is

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -24,7 +25,9 @@ type importData struct {
 	Dataset    string
 	Result     *models.ImportResult
 	Problem    *problemView
-	Status     int
+	// Rows are the bad rows of a refused file, each with its line.
+	Rows   []models.RowError
+	Status int
 }
 
 func (a *App) importForm(c *gin.Context) {
@@ -39,6 +42,14 @@ func (a *App) importForm(c *gin.Context) {
 func (a *App) importFile(c *gin.Context) {
 	l := langOf(c)
 	d := importData{Formats: exchange.Formats, Format: "csv", OnConflict: "fail"}
+	if c.Request.ContentLength > a.cfg.MaxImport {
+		a.fail(c, models.FieldErrorf(models.TooLarge, l.T("import.toolarge", a.cfg.MaxImport), "file", "at most %d bytes", a.cfg.MaxImport))
+		return
+	}
+	if !sameOrigin(c) {
+		a.refuseCSRF(c)
+		return
+	}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		a.fail(c, models.Malformedf("body", "must be a form with a file (multipart/form-data)"))
@@ -59,7 +70,12 @@ func (a *App) importFile(c *gin.Context) {
 			file = part
 			break
 		}
-		// A field is a short choice; more is not this form's.
+		// The form has five short fields before its file; anything more is
+		// not this form's, and is not held.
+		if len(fields) >= 8 {
+			a.fail(c, models.Malformedf("body", "has more fields than the import form sends"))
+			return
+		}
 		v, err := io.ReadAll(io.LimitReader(part, 4096))
 		if err != nil {
 			a.fail(c, models.Malformedf("body", "cannot be read as a form: %v", err))
@@ -112,18 +128,20 @@ func (a *App) importFile(c *gin.Context) {
 		d.Result = &res
 	default:
 		var p struct {
-			Detail string              `json:"detail"`
-			Errors []models.FieldError `json:"errors"`
-			Rows   []models.RowError   `json:"rows"`
+			Detail string            `json:"detail"`
+			Errors []models.RowError `json:"errors"`
 		}
 		_ = json.Unmarshal(capture.body.Bytes(), &p)
-		d.Problem = &problemView{Message: p.Detail, Fields: map[string]string{}}
-		for _, f := range p.Errors {
-			d.Problem.Fields[f.Field] = f.Message
-		}
-		var res models.ImportResult
-		if json.Unmarshal(capture.body.Bytes(), &res) == nil && len(res.Errors) > 0 {
-			d.Result = &res
+		d.Problem = &problemView{Message: p.Detail}
+		for _, e := range p.Errors {
+			if e.Line > 0 {
+				d.Rows = append(d.Rows, e)
+			} else {
+				if d.Problem.Fields == nil {
+					d.Problem.Fields = map[string]string{}
+				}
+				d.Problem.Fields[e.Field] = e.Message
+			}
 		}
 	}
 	status := capture.status
@@ -135,7 +153,7 @@ func (a *App) importFile(c *gin.Context) {
 
 func csrfMatches(c *gin.Context, got string) bool {
 	ck, err := c.Request.Cookie(csrfCookie)
-	return err == nil && len(got) == 64 && got == ck.Value
+	return err == nil && len(got) == 64 && subtle.ConstantTimeCompare([]byte(got), []byte(ck.Value)) == 1
 }
 
 // captured keeps an answer the API wrote, for the page to retell.

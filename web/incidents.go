@@ -29,7 +29,7 @@ type sortLink struct {
 }
 
 // listSorts are the orders the list's headers offer, each the API's.
-var listSorts = []string{"-occurred_on", "occurred_on", "-killed", "-wounded", "-updated_at"}
+var listSorts = []string{"-occurred_on", "occurred_on", "-killed", "-wounded", "updated_at"}
 
 func (a *App) list(c *gin.Context) {
 	l := langOf(c)

@@ -20,6 +20,7 @@ import (
 type mapView struct {
 	SVG       template.HTML
 	Countries []string
+	Names     []string
 	// Unplaced counts the killed of regions the map cannot place (no
 	// region, or one without a capital in the gazetteer), so that the map
 	// never silently drops a figure.
@@ -127,6 +128,9 @@ func (a *App) fillMap(ctx context.Context, l *lang, f models.Filter, d *dashboar
 	b.WriteString(`</svg>`)
 	d.Map.SVG = template.HTML(b.String()) //nolint:gosec // every text in it is escaped above
 	d.Map.Countries = codes
+	for _, c := range codes {
+		d.Map.Names = append(d.Map.Names, countryLabel(c))
+	}
 	return nil
 }
 

@@ -583,3 +583,103 @@ func TestTheMapDrawsEachRegionsFigures(t *testing.T) {
 		t.Errorf("no outline")
 	}
 }
+
+// Each of these was found by a hostile or careless client.
+func TestWhatAReviewFound(t *testing.T) {
+	s := newSite(t, web.Config{})
+	for _, body := range []string{
+		`{"occurred_on":"2015-03-01","country":"ML","region":"Tombouctou","type":"ied","summary":"Synthetic: an older attack.","killed":14,"wounded":2}`,
+		`{"occurred_on":"2019-06-01","country":"ML","region":"Mopti","type":"ied","summary":"Synthetic: a later attack.","killed":2,"wounded":1}`,
+	} {
+		s.api(t, "POST", "/api/v1/incidents", s.editor, []byte(body), 201)
+	}
+	b := s.browser(t)
+	// Several regions: one line each, over the same years, each year's
+	// figure the API's.
+	p := b.get("/?region=mopti&region=tombouctou&interval=year")
+	if p.status != 200 {
+		t.Fatalf("two regions: %d", p.status)
+	}
+	var gs struct {
+		Series []struct {
+			Region string `json:"region"`
+			Points []struct {
+				Period string `json:"period"`
+				Killed int64  `json:"killed"`
+			} `json:"points"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(s.api(t, "GET", "/api/v1/reports/timeseries?region=mopti,tombouctou&interval=year&group_by=region", "", nil, 200), &gs); err != nil {
+		t.Fatal(err)
+	}
+	table := find(p.doc, func(n *html.Node) bool { return n.Data == "table" && strings.Contains(text(n), "Period") })
+	rows := findAll(table, tag("tr"))
+	header := findAll(rows[0], tag("th"))
+	for col, sr := range gs.Series {
+		if text(header[col+1]) != sr.Region {
+			t.Fatalf("column %d is %q, the API's series %q", col+1, text(header[col+1]), sr.Region)
+		}
+		for i, pt := range sr.Points {
+			cells := findAll(rows[i+1], tag("td"))
+			if text(findAll(rows[i+1], tag("th"))[0]) != pt.Period || number(t, text(cells[col])) != pt.Killed {
+				t.Errorf("%s %s: the page says %s", sr.Region, pt.Period, text(rows[i+1]))
+			}
+		}
+	}
+	// A tab or a NUL in a redirect is refused: a browser drops the tab and
+	// goes to another host.
+	for _, back := range []string{"/\t/evil.example/x", "/\x00/evil", "/a\\b"} {
+		if p := b.get("/language?to=fr&back=" + url.QueryEscape(back)); p.header.Get("Location") != "/" {
+			t.Errorf("back=%q goes to %q", back, p.header.Get("Location"))
+		}
+	}
+	p = b.get("/signin?next=" + url.QueryEscape("/\t/evil.example/x"))
+	if n := find(p.doc, func(n *html.Node) bool { return attr(n, "name") == "next" }); n == nil || attr(n, "value") != "/" {
+		t.Errorf("the sign-in keeps a next that leaves the site")
+	}
+	// The list link keeps the filter as parameters, not one escaped value.
+	p = b.get("/?region=menaka&type=armed_attack")
+	link := find(p.doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/incidents?") })
+	if u, _ := url.Parse(attr(link, "href")); u == nil || u.Query().Get("region") != "menaka" || u.Query().Get("type") != "armed_attack" {
+		t.Errorf("the list link is %q", attr(link, "href"))
+	}
+	if p := b.get("/incidents?sort=updated_at"); p.status != 200 {
+		t.Errorf("sort by last change: %d", p.status)
+	}
+	// A query Go cannot read whole must not read as no filter at all.
+	many := url.Values{"region": {"menaka"}}
+	for i := range 10001 {
+		many.Set(fmt.Sprintf("z%d", i), "1")
+	}
+	if p := b.get("/?" + many.Encode()); p.status != http.StatusBadRequest {
+		t.Errorf("10,001 parameters: %d", p.status)
+	}
+	if p := b.get("/?interval=week&interval=year"); p.status != http.StatusBadRequest {
+		t.Errorf("a repeated interval: %d", p.status)
+	}
+	if p := b.get("/?interval=day&from=1950-01-01&to=2024-12-31"); p.status != http.StatusBadRequest {
+		t.Errorf("a daily series over 75 years: %d", p.status)
+	}
+	// The breakdown by year keeps the years with the most killed, in order.
+	p = b.get("/?group_by=year&limit=2")
+	if got := text(p.byID("breakdown")); !strings.Contains(got, "2015") || !strings.Contains(got, "2017") || strings.Contains(got, "2019") {
+		t.Errorf("the top two years: %q", got)
+	}
+	e := s.browser(t)
+	e.signIn(s.editor)
+	form := url.Values{"csrf": {e.csrf()}, "occurred_on": {"2020-02-02"}, "type": {"ied"}, "summary": {"caf\xe9"}}
+	if p := e.post("/incidents/new", form); p.status != http.StatusBadRequest {
+		t.Errorf("invalid UTF-8 in a form: %d", p.status)
+	}
+	form.Set("summary", strings.Repeat("x", 5<<20))
+	if p := e.post("/incidents/new", form); p.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 5 MB form: %d", p.status)
+	}
+	// An error the form has no box for is still shown.
+	form = url.Values{"csrf": {e.csrf()}, "occurred_on": {"2020-02-02"}, "country": {"ML"}, "type": {"ied"}, "summary": {"Synthetic"},
+		"contributing_countries": {"Chad, Atlantis"}}
+	p = e.post("/incidents/new", form)
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(text(p.byID("problem")), "contributing_countries[1]") {
+		t.Errorf("an error without its box: %d %q", p.status, text(p.byID("problem")))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,6 +28,7 @@ const (
 	ctxUser       = "web.user"
 	ctxLang       = "web.lang"
 	ctxCSRF       = "web.csrf"
+	ctxApp        = "web.app"
 )
 
 // maxSessions bounds the table: only a valid key makes a session, but a
@@ -69,8 +71,15 @@ func (s *sessions) start(key string) string {
 			}
 		}
 		if len(s.m) >= maxSessions {
-			// Everyone signs in again rather than the table growing.
-			s.m = map[string]*session{}
+			// The session nearest its end goes: a full table must not sign
+			// everyone out, nor grow.
+			oldest, at := "", time.Time{}
+			for k, v := range s.m {
+				if oldest == "" || v.expires.Before(at) {
+					oldest, at = k, v.expires
+				}
+			}
+			delete(s.m, oldest)
 		}
 	}
 	s.m[id] = &session{key: key, expires: now.Add(s.ttl)}
@@ -162,17 +171,34 @@ func csrfToken(c *gin.Context) string { return c.GetString(ctxCSRF) }
 // browser's own cookie, or that another site posted: SameSite=Strict
 // cookies already keep most of those out, the token keeps the rest.
 func (a *App) checkCSRF(c *gin.Context) {
-	if origin := c.GetHeader("Origin"); origin != "" {
-		if u, err := url.Parse(origin); err != nil || u.Host != c.Request.Host {
-			a.refuseCSRF(c)
-			return
-		}
+	if !sameOrigin(c) {
+		a.refuseCSRF(c)
+		return
 	}
 	// A form is one incident at most: the API's bound for one holds here.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, handlers.DefaultMaxBody)
-	if err := c.Request.ParseMultipartForm(handlers.DefaultMaxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		a.fail(c, models.Errorf(models.Malformed, "the form cannot be read: %v", err))
+	err := c.Request.ParseForm()
+	if err == nil {
+		if err = c.Request.ParseMultipartForm(handlers.DefaultMaxBody); errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		a.fail(c, models.FieldErrorf(models.TooLarge, langOf(c).T("error.formtoolarge", handlers.DefaultMaxBody), "body", "at most %d bytes", handlers.DefaultMaxBody))
 		return
+	case err != nil:
+		a.fail(c, models.Malformedf("body", "the form cannot be read: %v", err))
+		return
+	}
+	for name, vs := range c.Request.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || !utf8.ValidString(name) {
+				a.fail(c, models.Malformedf(clipName(name, 40), "is not valid UTF-8"))
+				return
+			}
+		}
 	}
 	got := c.Request.PostFormValue("csrf")
 	if ck, err := c.Request.Cookie(csrfCookie); err != nil || len(got) != 64 ||
@@ -181,6 +207,17 @@ func (a *App) checkCSRF(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// sameOrigin refuses a form another site posted; a browser that sends no
+// Origin is left to the token.
+func sameOrigin(c *gin.Context) bool {
+	origin := c.GetHeader("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == c.Request.Host
 }
 
 func (a *App) refuseCSRF(c *gin.Context) {
