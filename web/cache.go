@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
+	"net/http"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -92,4 +93,34 @@ func asProblem(err error) (*problemView, bool) {
 		pv.Fields[f.Field] += f.Message
 	}
 	return pv, true
+}
+
+// heavy takes a place in the API's heavy-read gate. A refusal is told as
+// a page, not as the problem JSON the API gives a script, with the gate's
+// Retry-After.
+func (a *App) heavy(c *gin.Context) (func(), bool) {
+	capture := &captured{ResponseWriter: c.Writer, header: http.Header{}}
+	c.Writer = capture
+	release, ok := a.shared.Heavy(c)
+	c.Writer = capture.ResponseWriter
+	if ok {
+		return release, true
+	}
+	if c.Request.Context().Err() != nil {
+		return nil, false
+	}
+	if v := capture.header.Get("Retry-After"); v != "" {
+		c.Header("Retry-After", v)
+	}
+	status := capture.status
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	l := langOf(c)
+	a.render(c, status, "error", a.view(c, "", l.T("error.busy.title"), struct {
+		Status  int
+		Message string
+	}{status, l.T("error.busy")}))
+	c.Abort()
+	return nil, false
 }

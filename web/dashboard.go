@@ -137,7 +137,7 @@ func (a *App) dashboard(c *gin.Context) {
 		d.ListURL += "?" + d.Query
 	}
 	body, err := a.cache.page(c, a.db, "dashboard|"+l.Code+"|"+c.Request.URL.RawQuery, func() (template.HTML, error) {
-		if release, ok := a.shared.Heavy(c); ok {
+		if release, ok := a.heavy(c); ok {
 			defer release()
 		} else {
 			return "", errAnswered

@@ -143,7 +143,7 @@ func (a *App) detail(c *gin.Context) {
 			a.fail(c, models.Malformedf("version", "must be a whole number from 1"))
 			return
 		}
-		release, ok := a.shared.Heavy(c)
+		release, ok := a.heavy(c)
 		if !ok {
 			return
 		}
