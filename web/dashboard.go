@@ -284,13 +284,6 @@ func labelled(l *lang, periods []string) []string {
 	return out
 }
 
-func regionLabel(r models.RegionRef) string {
-	if reg, ok := gazetteer.LookupRegion(r.Country, r.Key); ok {
-		return reg.Name
-	}
-	return r.Key
-}
-
 func (a *App) fillBreakdown(ctx context.Context, l *lang, f models.Filter, q url.Values, d *dashboardData) error {
 	dim := models.Dimension(d.Breakdown.Dim)
 	rep, err := a.db.CasualtyReport(ctx, f, []models.Dimension{dim})
