@@ -176,6 +176,11 @@ func New(db Store, cfg Config) http.Handler {
 	get("/claims.csv", read, ex.claimsCSV)
 	api.POST("/incidents/import", write, ex.importIncidents)
 
+	// A statement is read, never stored: drafts go back to be corrected
+	// and posted by an editor.
+	ext := &extractHandlers{now: db.Now}
+	api.POST("/extract", read, ext.statement)
+
 	rep := &reportHandlers{db: db, heavy: heavy, answers: answers}
 	get("/reports/casualties", read, rep.casualties)
 	get("/reports/casualties.csv", read, rep.casualtiesCSV)

@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Version:   version + " (" + commit + ")",
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Commands:  []*cli.Command{serveCommand(), keysCommand(), reportCommand(), importCommand(), exportCommand(), genCommand(), backupCommand(), migrateCommand()},
+		Commands:  []*cli.Command{serveCommand(), keysCommand(), reportCommand(), importCommand(), exportCommand(), genCommand(), backupCommand(), migrateCommand(), extractCommand()},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {
 			// errors are printed once, below
 		},
