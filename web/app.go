@@ -122,6 +122,9 @@ func (a *App) Register(r *gin.Engine, s handlers.Shared) {
 	get("/import", editor, a.importForm)
 	// The import checks its token itself, from the stream, before the file.
 	p.POST("/import", editor, a.importFile)
+	get("/extract", a.extractForm)
+	p.POST("/extract", a.checkCSRF, a.extractStatement)
+	p.POST("/extract/open", a.checkCSRF, editor, a.openDraft)
 	get("/signin", a.signinForm)
 	p.POST("/signin", a.checkCSRF, a.signin)
 	p.POST("/signout", a.checkCSRF, a.signout)

@@ -44,6 +44,7 @@ var templateFuncs = template.FuncMap{
 	"groups":     func() []models.Group { return models.Groups },
 	"precisions": func() []models.DatePrecision { return models.DatePrecisions },
 	"fieldOf":    fieldOf,
+	"percent":    func(f float64) int { return int(f*100 + 0.5) },
 }
 
 // formField is one labelled box of the incident form.

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -681,5 +682,54 @@ func TestWhatAReviewFound(t *testing.T) {
 	p = e.post("/incidents/new", form)
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(text(p.byID("problem")), "contributing_countries[1]") {
 		t.Errorf("an error without its box: %d %q", p.status, text(p.byID("problem")))
+	}
+}
+
+// A pasted statement shows its drafts beside its text, each figure's
+// words marked; an editor opens a draft in the form and saves it.
+func TestAStatementBecomesDrafts(t *testing.T) {
+	s := newSite(t, web.Config{})
+	statement, err := os.ReadFile("../testdata/statements/aguelhok-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.browser(t)
+	if p := r.post("/extract", url.Values{"text": {string(statement)}}); p.status != http.StatusForbidden {
+		t.Errorf("without the token: %d", p.status)
+	}
+	p := r.post("/extract", url.Values{"csrf": {r.csrf()}, "text": {string(statement)}})
+	if p.status != 200 {
+		t.Fatalf("%d", p.status)
+	}
+	marks := findAll(p.byID("statement"), func(n *html.Node) bool { return n.Data == "mark" && attr(n, "class") == "figure" })
+	if len(marks) < 2 || text(marks[0]) != "Ten" {
+		t.Errorf("the figures' words are not marked: %d marks", len(marks))
+	}
+	if got := text(find(p.byID("draft-1"), func(n *html.Node) bool { return attr(n, "class") == "killed" })); got != "10" {
+		t.Errorf("the draft's killed: %q", got)
+	}
+	if find(p.doc, func(n *html.Node) bool { return n.Data == "form" && attr(n, "action") == "/extract/open" }) != nil {
+		t.Errorf("an anonymous visitor is offered to save")
+	}
+	before := s.totals(t, "").Totals.Incidents
+	e := s.browser(t)
+	e.signIn(s.editor)
+	p = e.post("/extract", url.Values{"csrf": {e.csrf()}, "text": {string(statement)}})
+	draft := find(p.doc, func(n *html.Node) bool { return attr(n, "name") == "draft" })
+	if draft == nil {
+		t.Fatal("no draft to open")
+	}
+	p = e.post("/extract/open", url.Values{"csrf": {e.csrf()}, "draft": {attr(draft, "value")}})
+	if p.status != 200 || attr(p.byID("f-region"), "value") != "Kidal" {
+		t.Fatalf("the draft in the form: %d region %q", p.status, attr(p.byID("f-region"), "value"))
+	}
+	if after := s.totals(t, "").Totals.Incidents; after != before {
+		t.Errorf("opening a draft stored %d incidents", after-before)
+	}
+	if p := r.post("/extract/open", url.Values{"csrf": {r.csrf()}, "draft": {attr(draft, "value")}}); p.status != http.StatusUnauthorized {
+		t.Errorf("an anonymous visitor opens a draft: %d", p.status)
+	}
+	if p := r.post("/extract", url.Values{"csrf": {r.csrf()}, "text": {"  "}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("an empty statement: %d", p.status)
 	}
 }
