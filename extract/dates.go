@@ -129,7 +129,21 @@ func datelineDate(text string, ft foldedText, paras []span) (dateMention, span, 
 	var found dateMention
 	var line span
 	ok := false
+	// Each line is a possible dateline: a signature block puts a name on
+	// the line before it.
+	var lines []span
 	for _, p := range paras {
+		start := p.start
+		for i := p.start; i <= p.end; i++ {
+			if i == p.end || text[i] == '\n' {
+				if l := trim(text, span{start, i}); l.end > l.start {
+					lines = append(lines, l)
+				}
+				start = i + 1
+			}
+		}
+	}
+	for _, p := range lines {
 		for _, d := range all {
 			if !d.yearGiven || d.start < p.start || d.end > p.end {
 				continue

@@ -221,12 +221,12 @@ func (b *builder) sentence(s span) {
 			}
 		}
 	}
-	writtenEarlier := hasDate && b.writtenAt(dateSpan) && !b.reference.IsZero() && b.reference.Sub(date) > 72*time.Hour
+	writtenEarlier := hasDate && b.writtenAt(dateSpan) && !b.stated.IsZero() && b.stated.Sub(date) > 72*time.Hour
 	if writtenEarlier || containsAny(folded, earlierWords) && hasDate {
 		b.res.Earlier = append(b.res.Earlier, Mention{Evidence: evidence(b.text, s, 0.6), Note: "an earlier attack, named in passing"})
 		return
 	}
-	places := gazetteer.FindPlaces("", b.text[s.start:s.end], b.reference)
+	places := b.oneAttackPlaces(s, gazetteer.FindPlaces("", b.text[s.start:s.end], b.reference))
 	attack := startsAnyWord(folded, attackWords)
 	var here []*draftAt
 	for _, p := range places {
@@ -288,6 +288,42 @@ func (b *builder) sentence(s span) {
 		// whole until a place is named.
 		b.combined = append(b.combined, counts...)
 	}
+}
+
+// oneAttackPlaces keeps one place where a sentence names several for one
+// attack: "between Douentza and Boni", "près de Tessalit, dans la région
+// de Kidal". The region named as such wins over the towns; otherwise the
+// first town does.
+func (b *builder) oneAttackPlaces(s span, places []gazetteer.PlaceMatch) []gazetteer.PlaceMatch {
+	if len(places) < 2 {
+		return places
+	}
+	var regions []int
+	for i, p := range places {
+		if p.Place.Kind == gazetteer.KindRegion {
+			regions = append(regions, i)
+		}
+	}
+	between := b.foldedBetween(s.start+places[0].End, s.start+places[1].Start)
+	fb := b.foldedBefore(s.start, s.start+places[0].Start, 12)
+	if strings.HasSuffix(strings.TrimSpace(fb), "between") || strings.HasSuffix(strings.TrimSpace(fb), "entre") ||
+		strings.HasSuffix(strings.TrimSpace(fb), "from") && strings.Contains(between, " to ") {
+		if len(regions) == 1 && regions[0] > 1 {
+			town := places[0]
+			town.Place.Region = places[regions[0]].Place.Region
+			return []gazetteer.PlaceMatch{town}
+		}
+		return places[:1]
+	}
+	if len(regions) == 1 && len(places) == 2 {
+		// A town and the region it lies in.
+		town, region := places[1-regions[0]], places[regions[0]]
+		if len(b.foldedBetween(s.start+min(town.End, region.End), s.start+max(town.Start, region.Start))) < 40 {
+			town.Place.Region = region.Place.Region
+			return []gazetteer.PlaceMatch{town}
+		}
+	}
+	return places
 }
 
 // writtenAt says a date span is one the text wrote out ("2 septembre
@@ -376,6 +412,17 @@ func (b *builder) counts(s span) []count {
 		}
 		out[i].outcome = b.outcomeAfter(out[i].n.End, end)
 	}
+	// A count that continues a list after its outcome ("qui a coûté la vie
+	// à deux casques bleus et un contractuel", "ont été tués, ainsi que six
+	// contractuels") has the outcome of the count before it.
+	for i := 1; i < len(out); i++ {
+		if out[i].outcome != noOutcome && !(out[i-1].outcome != noOutcome && out[i].outcome != out[i-1].outcome && b.joined(out[i-1], out[i], true)) {
+			continue
+		}
+		if out[i].outcome == noOutcome && b.joined(out[i-1], out[i], false) {
+			out[i].outcome = out[i-1].outcome
+		}
+	}
 	// A subset ("dont un sous-traitant") has the outcome of the count it
 	// is part of.
 	for i := range out {
@@ -396,6 +443,27 @@ func (b *builder) counts(s span) []count {
 		}
 	}
 	return kept
+}
+
+// joined says two counts are items of one list: only "et", "and", a
+// comma, "ainsi que" or "as well as" (with, when after is set, the
+// outcome words of the first) stand between them.
+func (b *builder) joined(prev, next count, after bool) bool {
+	end := prev.groupSpan.end
+	if end < prev.n.End {
+		end = prev.n.End
+	}
+	between := " " + strings.TrimSpace(b.foldedBetween(end, next.n.Start)) + " "
+	for _, w := range []string{" ainsi que ", " as well as ", " along with ", " de meme que "} {
+		if strings.HasSuffix(between, w) {
+			return true
+		}
+	}
+	if after {
+		return false
+	}
+	t := strings.TrimSpace(between)
+	return len(t) < 30 && (t == "et" || t == "and" || t == "," || strings.HasSuffix(t, " et") || strings.HasSuffix(t, " and") || strings.HasSuffix(t, ","))
 }
 
 // articleCounts adds the ones an article makes before a group this

@@ -29,6 +29,8 @@ var groupWords = sortLongestFirst([]groupWord{
 	{"civilian staff", models.UNCivilian, ""}, {"staff members", models.UNCivilian, ""}, {"staff member", models.UNCivilian, ""},
 	{"personnel civil", models.UNCivilian, ""}, {"membres du personnel", models.UNCivilian, ""}, {"membre du personnel", models.UNCivilian, ""},
 	{"sous-traitants", models.Contractor, ""}, {"sous-traitant", models.Contractor, ""},
+	{"employes contractuels", models.Contractor, ""}, {"employe contractuel", models.Contractor, ""},
+	{"contractuels", models.Contractor, ""}, {"contractuel", models.Contractor, ""},
 	{"contractors", models.Contractor, ""}, {"contractor", models.Contractor, ""},
 	{"forces armees maliennes", models.NationalForces, "ML"}, {"force armee malienne", models.NationalForces, "ML"},
 	{"malian armed forces", models.NationalForces, "ML"}, {"malian defence and security forces", models.NationalForces, "ML"},
@@ -85,6 +87,7 @@ var outcomeBefore = []struct {
 	{"the killing of", killedOutcome}, {"killing of", killedOutcome}, {"the loss of", killedOutcome}, {"la perte de", killedOutcome},
 	{"killing", killedOutcome}, {"tuant", killedOutcome}, {"coute la vie a", killedOutcome}, {"cost the lives of", killedOutcome}, {"claiming the lives of", killedOutcome}, {"the death of", killedOutcome},
 	{"la mort de", killedOutcome}, {"le deces de", killedOutcome}, {"the deaths of", killedOutcome},
+	{"la mort d'", killedOutcome}, {"le deces d'", killedOutcome}, {"coute la vie a", killedOutcome}, {"coute la vie de", killedOutcome},
 	{"wounding", woundedOutcome}, {"injuring", woundedOutcome}, {"blessant", woundedOutcome},
 }
 
@@ -96,7 +99,7 @@ var attackWords = []string{"attack", "attaque", "ambush", "embuscade", "explosiv
 var provisionalWords = []string{"provisional", "provisoire", "preliminary", "preliminaire", "initial report", "premier bilan", "bilan provisoire"}
 
 // earlierWords mark an attack mentioned in passing, not the day's.
-var earlierWords = []string{"earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
+var earlierWords = []string{"fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
 	"le mois dernier", "attaque precedente", "since the beginning", "depuis le debut", "depuis janvier", "this year", "cette annee"}
 
 // missionCountry is the host of each mission, for a statement whose
