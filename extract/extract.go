@@ -126,6 +126,14 @@ func Extract(st Statement, now time.Time) Result {
 	}
 	written := dates(ft, reference.Year())
 	b := builder{text: text, ft: ft, lang: lang, stated: stated, reference: reference, written: written, res: &res, dateline: dateline}
+	// The mission names the country whose places the statement is read
+	// for: "South" is a region of Lebanon, not of every statement.
+	for _, m := range missions {
+		if i := strings.Index(text[body.start:body.end], m); i >= 0 && (b.mission == "" || i < strings.Index(text[body.start:body.end], b.mission)) {
+			b.mission, b.mspan = m, span{body.start + i, body.start + i + len(m)}
+		}
+	}
+	b.country = missionCountry[b.mission]
 	for _, s := range sentences(text, body) {
 		b.sentence(s)
 	}
@@ -201,16 +209,12 @@ type builder struct {
 	mspan          span
 	nations        []string
 	dateline       span
+	country        string // the mission's host, when the statement names a mission
 }
 
 func (b *builder) sentence(s span) {
 	fs, fe := foldedRange(b.ft, s)
 	folded := b.ft.s[fs:fe]
-	for _, m := range missions {
-		if i := strings.Index(b.text[s.start:s.end], m); i >= 0 && b.mission == "" {
-			b.mission, b.mspan = m, span{s.start + i, s.start + i + len(m)}
-		}
-	}
 	date, dateSpan, hasDate := attackDate(b.ft, s, b.reference, b.written)
 	if hasDate && dateSpan.start >= b.dateline.start && dateSpan.end <= b.dateline.end && b.dateline.end > 0 {
 		// The dateline's own date is the statement's, not an attack's.
@@ -226,7 +230,7 @@ func (b *builder) sentence(s span) {
 		b.res.Earlier = append(b.res.Earlier, Mention{Evidence: evidence(b.text, s, 0.6), Note: "an earlier attack, named in passing"})
 		return
 	}
-	places := b.oneAttackPlaces(s, gazetteer.FindPlaces("", b.text[s.start:s.end], b.reference))
+	places := b.oneAttackPlaces(s, gazetteer.FindPlaces(b.country, b.text[s.start:s.end], b.reference))
 	attack := startsAnyWord(folded, attackWords)
 	var here []*draftAt
 	for _, p := range places {

@@ -24,7 +24,10 @@ var groupWords = sortLongestFirst([]groupWord{
 	{"peacekeepers", models.Peacekeeper, ""}, {"peacekeeper", models.Peacekeeper, ""},
 	{"blue helmets", models.Peacekeeper, ""}, {"blue helmet", models.Peacekeeper, ""},
 	{"soldiers of the mission", models.Peacekeeper, ""}, {"police officers", models.Peacekeeper, ""},
-	{"policiers", models.Peacekeeper, ""}, {"militaires de la minusma", models.Peacekeeper, ""},
+	{"policiers", models.Peacekeeper, ""}, {"policier", models.Peacekeeper, ""}, {"police officer", models.Peacekeeper, ""},
+	// A soldier with a troop-contributing nationality is one of the
+	// mission's; "soldat malien" is matched above as national forces.
+	{"militaires", models.Peacekeeper, ""}, {"militaire", models.Peacekeeper, ""}, {"militaires de la minusma", models.Peacekeeper, ""},
 	{"members of the mission", models.Peacekeeper, ""}, {"membres de la mission", models.Peacekeeper, ""},
 	{"civilian staff", models.UNCivilian, ""}, {"staff members", models.UNCivilian, ""}, {"staff member", models.UNCivilian, ""},
 	{"personnel civil", models.UNCivilian, ""}, {"membres du personnel", models.UNCivilian, ""}, {"membre du personnel", models.UNCivilian, ""},
@@ -89,6 +92,13 @@ var outcomeBefore = []struct {
 	{"la mort de", killedOutcome}, {"le deces de", killedOutcome}, {"the deaths of", killedOutcome},
 	{"la mort d'", killedOutcome}, {"le deces d'", killedOutcome}, {"coute la vie a", killedOutcome}, {"coute la vie de", killedOutcome},
 	{"wounding", woundedOutcome}, {"injuring", woundedOutcome}, {"blessant", woundedOutcome},
+	{"le meurtre d'", killedOutcome}, {"le meurtre de", killedOutcome}, {"the murder of", killedOutcome},
+	{"l'assassinat d'", killedOutcome}, {"l'assassinat de", killedOutcome},
+	// The active voice: "the attack killed two peacekeepers and injured
+	// ten", "l'attaque a tué deux casques bleus et blessé un autre".
+	{"killed", killedOutcome}, {"injured", woundedOutcome}, {"wounded", woundedOutcome},
+	{"a tue", killedOutcome}, {"ont tue", killedOutcome}, {"a blesse", woundedOutcome}, {"ont blesse", woundedOutcome},
+	{"et blesse", woundedOutcome}, {"et tue", killedOutcome},
 }
 
 // attackWords mark a sentence that tells of an attack.
