@@ -141,6 +141,16 @@ func TestRealStatements(t *testing.T) {
 				nat = nationalities(d.Casualties)
 			}
 			wantNat := annotatedNationalities(inc.Casualties)
+			if os.Getenv("INCIDENTDB_STATEMENTS_VERBOSE") != "" {
+				show := func(p *string) string {
+					if p == nil {
+						return "-"
+					}
+					return *p
+				}
+				fmt.Printf("%s want %s %s k%s w%s %s | got %s %s k%s w%s %s\n", a.File, show(inc.Date), show(inc.Region), show(itoaPtr(inc.Killed)), show(itoaPtr(inc.Wounded)), show(wantNat),
+					show(date), show(region), show(killed), show(wounded), show(nat))
+			}
 			per["date"].compare(inc.Date, date)
 			per["region"].compare(inc.Region, region)
 			per["killed"].compare(itoaPtr(inc.Killed), killed)

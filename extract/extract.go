@@ -215,12 +215,14 @@ type builder struct {
 func (b *builder) sentence(s span) {
 	fs, fe := foldedRange(b.ft, s)
 	folded := b.ft.s[fs:fe]
-	date, dateSpan, hasDate := attackDate(b.ft, s, b.reference, b.written)
+	// "Today" and "Sunday" mean nothing without the statement's own date;
+	// a date written out with its year still does.
+	date, dateSpan, hasDate := attackDate(b.ft, s, b.stated, b.written)
 	if hasDate && dateSpan.start >= b.dateline.start && dateSpan.end <= b.dateline.end && b.dateline.end > 0 {
 		// The dateline's own date is the statement's, not an attack's.
 		hasDate = false
 		if rest := trim(b.text, span{b.dateline.end, s.end}); rest.end > rest.start {
-			if d, ds, ok := attackDate(b.ft, rest, b.reference, b.written); ok {
+			if d, ds, ok := attackDate(b.ft, rest, b.stated, b.written); ok {
 				date, dateSpan, hasDate = d, ds, true
 			}
 		}
@@ -233,6 +235,9 @@ func (b *builder) sentence(s span) {
 	places := b.oneAttackPlaces(s, gazetteer.FindPlaces(b.country, b.text[s.start:s.end], b.reference))
 	attack := startsAnyWord(folded, attackWords)
 	var here []*draftAt
+	for i, p := range places {
+		places[i].Place.Region = b.regionOn(p.Place)
+	}
 	for _, p := range places {
 		ps := span{s.start + p.Start, s.start + p.End}
 		if p.Place.Region == "" || ps.start >= b.dateline.start && ps.end <= b.dateline.end && b.dateline.end > 0 {
@@ -292,6 +297,28 @@ func (b *builder) sentence(s span) {
 		// whole until a place is named.
 		b.combined = append(b.combined, counts...)
 	}
+}
+
+// regionOn is the region a place was in on the statement's date. A
+// region named as such that did not exist yet ("la région de Bandiagara"
+// in 2021, before Mali's regions of 2023) is read as its seat, which was
+// in an older region then.
+func (b *builder) regionOn(p gazetteer.Place) string {
+	if p.Kind != gazetteer.KindRegion || b.reference.IsZero() {
+		return p.Region
+	}
+	r, ok := gazetteer.LookupRegion(p.Country, p.Region)
+	if !ok {
+		return p.Region
+	}
+	info, ok := gazetteer.Describe(r)
+	if !ok || info.ValidFrom == 0 || info.ValidFrom <= b.reference.Year() {
+		return p.Region
+	}
+	if town, ok := gazetteer.LookupPlace(p.Country, p.Region, b.reference); ok && town.Region != "" {
+		return town.Region
+	}
+	return p.Region
 }
 
 // oneAttackPlaces keeps one place where a sentence names several for one
@@ -805,6 +832,33 @@ func lines(counts []count, troop []string, dr *Draft, text string) {
 		}
 		**p += v
 	}
+	// A figure told again later ("the families of the two peacekeepers
+	// killed") is the same figure, not more casualties.
+	// A title's "two peacekeepers" and the text's "two Egyptian
+	// peacekeepers" are one figure, of Egyptians.
+	type said struct {
+		g models.Group
+		o outcome
+		v int
+	}
+	seen := map[said]int{}
+	unique := counts[:0:0]
+	for _, c := range counts {
+		k := said{c.group, c.outcome, c.n.Value}
+		if i, ok := seen[k]; ok && !c.subset {
+			prev := &unique[i]
+			switch {
+			case prev.nationality == "":
+				prev.nationality = c.nationality
+				continue
+			case c.nationality == "" || c.nationality == prev.nationality:
+				continue
+			}
+		}
+		seen[k] = len(unique)
+		unique = append(unique, c)
+	}
+	counts = unique
 	// A count with subsets after it ("21 wounded, including a contractor")
 	// is a total; its subsets are lines, and the rest of it stays
 	// unattributed.

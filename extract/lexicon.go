@@ -109,7 +109,8 @@ var attackWords = []string{"attack", "attaque", "ambush", "embuscade", "explosiv
 var provisionalWords = []string{"provisional", "provisoire", "preliminary", "preliminaire", "initial report", "premier bilan", "bilan provisoire"}
 
 // earlierWords mark an attack mentioned in passing, not the day's.
-var earlierWords = []string{"fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
+var earlierWords = []string{"since january", "since the start", "since the beginning", "so far this year", "brings to", "brings the number",
+	"brings the total", "porte a", "portant a", "depuis janvier", "depuis le debut", "this year alone", "fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
 	"le mois dernier", "attaque precedente", "since the beginning", "depuis le debut", "depuis janvier", "this year", "cette annee"}
 
 // missionCountry is the host of each mission, for a statement whose
