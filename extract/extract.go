@@ -238,6 +238,12 @@ func (b *builder) sentence(s span) {
 	for i, p := range places {
 		places[i].Place.Region = b.regionOn(p.Place)
 	}
+	if !slices.ContainsFunc(places, func(p gazetteer.PlaceMatch) bool { return p.Place.Region != "" }) {
+		if region, at, ok := capitalIn(b.country, b.text[s.start:s.end]); ok {
+			places = append(places, gazetteer.PlaceMatch{Start: at.start, End: at.end,
+				Place: gazetteer.Place{Name: b.text[s.start+at.start : s.start+at.end], Kind: gazetteer.KindTown, Country: b.country, Region: region}})
+		}
+	}
 	for _, p := range places {
 		ps := span{s.start + p.Start, s.start + p.End}
 		if p.Place.Region == "" || ps.start >= b.dateline.start && ps.end <= b.dateline.end && b.dateline.end > 0 {
@@ -395,8 +401,16 @@ func (b *builder) counts(s span) []count {
 		// peacekeepers", "deux casques bleus égyptiens").
 		after := b.foldedAfter(n.End, s.end, 60)
 		c.group, c.nationality, c.groupSpan = b.groupAfter(n.End, s.end, after)
+		before := b.foldedBefore(s.start, n.Start, 40)
+		for _, o := range outcomeBefore {
+			if strings.HasSuffix(strings.TrimSpace(before), o.words) {
+				c.outcome = o.o
+			}
+		}
 		if c.group == "" {
-			if !looksLikeCount(after) {
+			// "killed two peacekeepers and injured one": a bare count right
+			// after its verb is a count of the same people.
+			if !looksLikeCount(after) && c.outcome == noOutcome {
 				continue
 			}
 			// "two peacekeepers were killed and four seriously injured":
@@ -404,12 +418,6 @@ func (b *builder) counts(s span) []count {
 			c.group = models.UnknownGroup
 			if len(out) > 0 && out[len(out)-1].group != models.UnknownGroup {
 				c.group, c.nationality = out[len(out)-1].group, out[len(out)-1].nationality
-			}
-		}
-		before := b.foldedBefore(s.start, n.Start, 40)
-		for _, o := range outcomeBefore {
-			if strings.HasSuffix(strings.TrimSpace(before), o.words) {
-				c.outcome = o.o
 			}
 		}
 		tb := strings.TrimSpace(before)

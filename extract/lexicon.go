@@ -91,6 +91,8 @@ var outcomeBefore = []struct {
 	{"killing", killedOutcome}, {"tuant", killedOutcome}, {"coute la vie a", killedOutcome}, {"cost the lives of", killedOutcome}, {"claiming the lives of", killedOutcome}, {"the death of", killedOutcome},
 	{"la mort de", killedOutcome}, {"le deces de", killedOutcome}, {"the deaths of", killedOutcome},
 	{"la mort d'", killedOutcome}, {"le deces d'", killedOutcome}, {"coute la vie a", killedOutcome}, {"coute la vie de", killedOutcome},
+	{"the wounding of", woundedOutcome}, {"wounding of", woundedOutcome}, {"the injury of", woundedOutcome},
+	{"and the death of", killedOutcome}, {"the death of", killedOutcome}, {"death of", killedOutcome},
 	{"wounding", woundedOutcome}, {"injuring", woundedOutcome}, {"blessant", woundedOutcome},
 	{"le meurtre d'", killedOutcome}, {"le meurtre de", killedOutcome}, {"the murder of", killedOutcome},
 	{"l'assassinat d'", killedOutcome}, {"l'assassinat de", killedOutcome},
