@@ -182,8 +182,12 @@ func attackDate(ft foldedText, s span, statement time.Time, written []dateMentio
 	}
 	for _, d := range written {
 		if d.start >= s.start && d.end <= s.end {
+			if !d.yearGiven && statement.IsZero() {
+				// "On 10 April", in a statement whose own date is unknown.
+				continue
+			}
 			t := d.date
-			if !d.yearGiven && !statement.IsZero() {
+			if !d.yearGiven {
 				t = time.Date(statement.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 				if t.After(statement) {
 					t = t.AddDate(-1, 0, 0)

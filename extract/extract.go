@@ -227,8 +227,12 @@ func (b *builder) sentence(s span) {
 			}
 		}
 	}
+	if containsAny(folded, runningTotals) {
+		b.res.Earlier = append(b.res.Earlier, Mention{Evidence: evidence(b.text, s, 0.6), Note: "a running total, not the day's toll"})
+		return
+	}
 	writtenEarlier := hasDate && b.writtenAt(dateSpan) && !b.stated.IsZero() && b.stated.Sub(date) > 72*time.Hour
-	if writtenEarlier || containsAny(folded, earlierWords) && hasDate {
+	if writtenEarlier || containsAny(folded, earlierWords) {
 		b.res.Earlier = append(b.res.Earlier, Mention{Evidence: evidence(b.text, s, 0.6), Note: "an earlier attack, named in passing"})
 		return
 	}
@@ -511,6 +515,8 @@ func (b *builder) joined(prev, next count, after bool) bool {
 func (b *builder) articleCounts(s span, nums []numwords.Number) []numwords.Number {
 	fs, fe := foldedRange(b.ft, s)
 	sub := b.ft.s[fs:fe]
+	// A sentence that ends on "another" still has a word after it here.
+	sub += " "
 	for _, art := range []string{"un autre ", "une autre ", "another ", "un ", "une ", "a ", "an ", "one "} {
 		for i := 0; ; {
 			j := strings.Index(sub[i:], art)
@@ -524,8 +530,16 @@ func (b *builder) articleCounts(s span, nums []numwords.Number) []numwords.Numbe
 			}
 			rest := sub[at+len(art):]
 			if strings.HasSuffix(art, "autre ") || art == "another " {
-				// "and another injured": one more of the same people.
-				if looksLikeCount(rest) {
+				// "and another injured", "the wounding of another": one more
+				// of the same people.
+				after := strings.TrimSpace(sub[:at])
+				verbBefore := slices.ContainsFunc(outcomeBefore, func(o struct {
+					words string
+					o     outcome
+				}) bool {
+					return strings.HasSuffix(after, o.words)
+				})
+				if looksLikeCount(rest) || verbBefore {
 					sp := b.ft.back(fs+at, fs+at+len(art)-1)
 					if !slices.ContainsFunc(nums, func(n numwords.Number) bool { return n.Start <= sp.start && sp.start < n.End }) {
 						nums = append(nums, numwords.Number{Value: 1, Qualifier: numwords.Exact, Start: sp.start, End: sp.end})

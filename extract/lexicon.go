@@ -46,6 +46,10 @@ var groupWords = sortLongestFirst([]groupWord{
 	{"civilians", models.Civilian, ""}, {"civilian", models.Civilian, ""}, {"civils", models.Civilian, ""}, {"civil", models.Civilian, ""},
 	{"assailants", models.Assailant, ""}, {"assaillants", models.Assailant, ""}, {"attackers", models.Assailant, ""},
 	{"terroristes", models.Assailant, ""}, {"terrorists", models.Assailant, ""}, {"assailant", models.Assailant, ""},
+	{"assaillant", models.Assailant, ""}, {"terroriste", models.Assailant, ""}, {"terrorist", models.Assailant, ""},
+	{"attaquants", models.Assailant, ""}, {"attaquant", models.Assailant, ""}, {"attacker", models.Assailant, ""},
+	{"djihadistes", models.Assailant, ""}, {"jihadistes", models.Assailant, ""}, {"jihadists", models.Assailant, ""},
+	{"insurges", models.Assailant, ""}, {"insurgents", models.Assailant, ""}, {"rebelles", models.Assailant, ""}, {"rebels", models.Assailant, ""},
 	{"others", models.UnknownGroup, ""}, {"autres", models.UnknownGroup, ""}, {"people", models.UnknownGroup, ""}, {"personnes", models.UnknownGroup, ""},
 	// A bare member of something: the rest of the phrase says which.
 	{"membre des forces armees maliennes", models.NationalForces, "ML"}, {"member of the malian armed forces", models.NationalForces, "ML"},
@@ -111,8 +115,12 @@ var attackWords = []string{"attack", "attaque", "ambush", "embuscade", "explosiv
 var provisionalWords = []string{"provisional", "provisoire", "preliminary", "preliminaire", "initial report", "premier bilan", "bilan provisoire"}
 
 // earlierWords mark an attack mentioned in passing, not the day's.
-var earlierWords = []string{"since january", "since the start", "since the beginning", "so far this year", "brings to", "brings the number",
-	"brings the total", "porte a", "portant a", "depuis janvier", "depuis le debut", "this year alone", "fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
+// runningTotals mark a sentence that counts more than the day's attack:
+// "this brings to five the number of peacekeepers killed since January".
+var runningTotals = []string{"since january", "since the start", "since the beginning", "so far this year", "brings to", "brings the number",
+	"brings the total", "porte a", "portant a", "depuis janvier", "depuis le debut", "this year alone", "to date", "a ce jour"}
+
+var earlierWords = []string{"fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
 	"le mois dernier", "attaque precedente", "since the beginning", "depuis le debut", "depuis janvier", "this year", "cette annee"}
 
 // missionCountry is the host of each mission, for a statement whose
