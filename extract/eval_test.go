@@ -97,6 +97,8 @@ func TestRealStatements(t *testing.T) {
 		scores[f] = &score{}
 	}
 	var rows []string
+	var doc strings.Builder
+	doc.WriteString("| # | statement | lang | read in it (date · region · killed/wounded · nationalities) | drafted |\n| --- | --- | --- | --- | --- |\n")
 	for _, a := range all {
 		b, err := os.ReadFile(filepath.Join(dir, a.File))
 		if err != nil {
@@ -141,6 +143,15 @@ func TestRealStatements(t *testing.T) {
 				nat = nationalities(d.Casualties)
 			}
 			wantNat := annotatedNationalities(inc.Casualties)
+			show := func(p *string) string {
+				if p == nil {
+					return "–"
+				}
+				return *p
+			}
+			fmt.Fprintf(&doc, "| %s | <%s> | %s | %s · %s · %s/%s · %s | %s · %s · %s/%s · %s |\n", strings.TrimSuffix(a.File, ".txt"), a.URL, a.Language,
+				show(inc.Date), show(inc.Region), show(itoaPtr(inc.Killed)), show(itoaPtr(inc.Wounded)), show(wantNat),
+				show(date), show(region), show(killed), show(wounded), show(nat))
 			if os.Getenv("INCIDENTDB_STATEMENTS_VERBOSE") != "" {
 				show := func(p *string) string {
 					if p == nil {
@@ -204,6 +215,18 @@ func TestRealStatements(t *testing.T) {
 		fmt.Printf("| %s | %d | %d | %d | %d | %.2f | %.2f |\n", f, s.exact, s.wrong, s.missed, s.extra, s.precision(), s.recall())
 	}
 	fmt.Printf("\nexact: %d of %d stated figures (%.1f%%)\n", exact, stated, 100*ratio(exact, stated))
+	if out := os.Getenv("INCIDENTDB_STATEMENTS_DOC"); out != "" {
+		var sum strings.Builder
+		sum.WriteString("| field | exact | wrong | missed | extra | precision | recall |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, f := range fields {
+			s := scores[f]
+			fmt.Fprintf(&sum, "| %s | %d | %d | %d | %d | %.2f | %.2f |\n", f, s.exact, s.wrong, s.missed, s.extra, s.precision(), s.recall())
+		}
+		fmt.Fprintf(&sum, "\n**%d of %d stated figures exact (%.1f%%).**\n", exact, stated, 100*ratio(exact, stated))
+		if err := os.WriteFile(out, []byte(sum.String()+"\n"+doc.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func addTo(dst **int, v *int) {
