@@ -52,6 +52,9 @@ fuzz:
 	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzACLEDReader$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzUNFatalitiesReader$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./exchange -run '^$$' -fuzz '^FuzzCSVRecord$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract/numwords -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract/numwords -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
 
 ## bench: the performance run on BENCH_N generated incidents, side by side
 ## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.
