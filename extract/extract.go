@@ -403,7 +403,7 @@ func (b *builder) counts(s span) []count {
 		// What the number counts: the group words right after it, with
 		// any nationality adjective between or after ("two Egyptian
 		// peacekeepers", "deux casques bleus égyptiens").
-		after := b.foldedAfter(n.End, s.end, 60)
+		after := b.foldedAfter(n.End, s.end, 100)
 		c.group, c.nationality, c.groupSpan = b.groupAfter(n.End, s.end, after)
 		before := b.foldedBefore(s.start, n.Start, 40)
 		for _, o := range outcomeBefore {
@@ -618,13 +618,18 @@ func (b *builder) groupAfter(from, limit int, after string) (models.Group, strin
 	words := strings.FieldsFunc(after, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '\'' || r >= 0x80)
 	})
-	if len(words) > 7 {
-		words = words[:7]
+	if len(words) > 12 {
+		words = words[:12]
 	}
+	// The group is among the seven words after the number; the words after
+	// it may name where they came from ("from the United Republic of
+	// Tanzania").
+	near := words[:min(7, len(words))]
 	window := " " + strings.Join(words, " ") + " "
+	nearWindow := " " + strings.Join(near, " ") + " "
 	best, bestAt := groupWord{}, -1
 	for _, gw := range groupWords {
-		if i := strings.Index(window, " "+gw.words+" "); i >= 0 && (bestAt < 0 || i < bestAt) {
+		if i := strings.Index(nearWindow, " "+gw.words+" "); i >= 0 && (bestAt < 0 || i < bestAt) {
 			best, bestAt = gw, i
 		}
 	}
@@ -643,12 +648,15 @@ func (b *builder) groupAfter(from, limit int, after string) (models.Group, strin
 	}
 	// "peacekeepers from Chad", "casques bleus originaires du Tchad".
 	for i, w := range rest {
+		if i > 0 {
+			break
+		}
 		if (w == "from" || w == "originaires" || w == "originaire") && i+1 < len(rest) {
 			tail := rest[i+1:]
 			for len(tail) > 0 && (tail[0] == "du" || tail[0] == "de" || tail[0] == "the" || tail[0] == "la" || tail[0] == "des" || tail[0] == "d'") {
 				tail = tail[1:]
 			}
-			for n := min(3, len(tail)); n >= 1; n-- {
+			for n := min(5, len(tail)); n >= 1; n-- {
 				if code, ok := gazetteer.LookupCountry(strings.Join(tail[:n], " ")); ok {
 					nat = code
 					cands = nil

@@ -95,6 +95,7 @@ var outcomeBefore = []struct {
 	{"killing", killedOutcome}, {"tuant", killedOutcome}, {"coute la vie a", killedOutcome}, {"cost the lives of", killedOutcome}, {"claiming the lives of", killedOutcome}, {"the death of", killedOutcome},
 	{"la mort de", killedOutcome}, {"le deces de", killedOutcome}, {"the deaths of", killedOutcome},
 	{"la mort d'", killedOutcome}, {"le deces d'", killedOutcome}, {"coute la vie a", killedOutcome}, {"coute la vie de", killedOutcome},
+	{"les blessures infligees a", woundedOutcome}, {"blessures infligees a", woundedOutcome}, {"injuries to", woundedOutcome},
 	{"the wounding of", woundedOutcome}, {"wounding of", woundedOutcome}, {"the injury of", woundedOutcome},
 	{"and the death of", killedOutcome}, {"the death of", killedOutcome}, {"death of", killedOutcome},
 	{"wounding", woundedOutcome}, {"injuring", woundedOutcome}, {"blessant", woundedOutcome},
