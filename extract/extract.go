@@ -285,8 +285,16 @@ func (b *builder) sentence(s span) {
 	if len(b.current) == 0 && hasDate && attack && b.beforeDate.IsZero() {
 		b.beforeDate, b.beforeDateSpan = date, dateSpan
 	}
+	// A date dates the attack only in a sentence about it: a page's own
+	// date line under its title is not the attack's.
+	tells := attack || slices.ContainsFunc(outcomeAfter, func(o struct {
+		words string
+		o     outcome
+	}) bool {
+		return containsWord(folded, o.words)
+	})
 	for _, d := range b.current {
-		if hasDate && d.date.IsZero() {
+		if hasDate && tells && d.date.IsZero() {
 			d.date, d.dateSpan = date, dateSpan
 		}
 		if containsAny(folded, provisionalWords) {
