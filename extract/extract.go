@@ -145,6 +145,29 @@ func Extract(st Statement, now time.Time) Result {
 // oneLanguage keeps the paragraphs of the statement's first language when
 // it is given twice: the drafts are of one statement, not two.
 func oneLanguage(text string, paras []span, want string) (span, *span) {
+	if body, ignored := splitLanguages(text, paras, want); ignored != nil {
+		return body, ignored
+	}
+	// Some pages put both versions in one block, a line apart.
+	return splitLanguages(text, textLines(text), want)
+}
+
+// textLines cuts text at line breaks.
+func textLines(text string) []span {
+	var out []span
+	start := 0
+	for i := 0; i <= len(text); i++ {
+		if i == len(text) || text[i] == '\n' {
+			if l := trim(text, span{start, i}); l.end > l.start {
+				out = append(out, l)
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func splitLanguages(text string, paras []span, want string) (span, *span) {
 	all := span{0, len(text)}
 	if len(paras) < 2 {
 		return all, nil
@@ -238,6 +261,21 @@ func (b *builder) sentence(s span) {
 	}
 	places := b.oneAttackPlaces(s, gazetteer.FindPlaces(b.country, b.text[s.start:s.end], b.reference))
 	attack := startsAnyWord(folded, attackWords)
+	// A sentence about the attack or its toll: only one dates the attack
+	// (a page's own date line under its title does not), and only one
+	// makes a new draft of a place it names ("the killing of a staff
+	// member in Ndélé").
+	tells := attack || slices.ContainsFunc(outcomeAfter, func(o struct {
+		words string
+		o     outcome
+	}) bool {
+		return containsWord(folded, o.words)
+	}) || slices.ContainsFunc(outcomeBefore, func(o struct {
+		words string
+		o     outcome
+	}) bool {
+		return containsWord(folded, o.words)
+	})
 	var here []*draftAt
 	for i, p := range places {
 		places[i].Place.Region = b.regionOn(p.Place)
@@ -255,7 +293,7 @@ func (b *builder) sentence(s span) {
 		}
 		d := b.draftFor(p.Place.Country, p.Place.Region)
 		if d == nil {
-			if !attack && len(b.drafts) > 0 {
+			if !tells && len(b.drafts) > 0 {
 				continue
 			}
 			d = &draftAt{country: p.Place.Country, region: p.Place.Region, regionSpan: ps}
@@ -285,14 +323,6 @@ func (b *builder) sentence(s span) {
 	if len(b.current) == 0 && hasDate && attack && b.beforeDate.IsZero() {
 		b.beforeDate, b.beforeDateSpan = date, dateSpan
 	}
-	// A date dates the attack only in a sentence about it: a page's own
-	// date line under its title is not the attack's.
-	tells := attack || slices.ContainsFunc(outcomeAfter, func(o struct {
-		words string
-		o     outcome
-	}) bool {
-		return containsWord(folded, o.words)
-	})
 	for _, d := range b.current {
 		if hasDate && tells && d.date.IsZero() {
 			d.date, d.dateSpan = date, dateSpan
