@@ -554,7 +554,14 @@ func (b *builder) articleCounts(s span, nums []numwords.Number) []numwords.Numbe
 	fs, fe := foldedRange(b.ft, s)
 	sub := b.ft.s[fs:fe]
 	// A sentence that ends on "another" still has a word after it here.
-	sub += " "
+	// Punctuation after a word reads as the space it stands for here, so
+	// that "the wounding of another." ends on a word.
+	sub = strings.Map(func(r rune) rune {
+		if r == '.' || r == ',' || r == ';' || r == ':' || r == ')' {
+			return ' '
+		}
+		return r
+	}, sub) + " "
 	for _, art := range []string{"un autre ", "une autre ", "another ", "un ", "une ", "a ", "an ", "one "} {
 		for i := 0; ; {
 			j := strings.Index(sub[i:], art)
