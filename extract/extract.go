@@ -449,6 +449,16 @@ func (b *builder) counts(s span) []count {
 				c.outcome = o.o
 			}
 		}
+		if c.outcome == noOutcome && (strings.HasSuffix(strings.TrimSpace(before), " of") || strings.HasSuffix(strings.TrimSpace(before), " de") || strings.HasSuffix(before, " d'")) {
+			// "the killing on 23 July by suspected militias of a
+			// peacekeeper": the noun of the outcome opens the phrase.
+			whole := b.foldedBefore(s.start, n.Start, 400)
+			for _, w := range []string{"the killing", "the death", "the murder", "le meurtre", "la mort", "l'assassinat", "le deces"} {
+				if strings.Contains(whole, w) {
+					c.outcome = killedOutcome
+				}
+			}
+		}
 		if c.group == "" {
 			// "killed two peacekeepers and injured one": a bare count right
 			// after its verb is a count of the same people.
