@@ -134,6 +134,15 @@ func Extract(st Statement, now time.Time) Result {
 		}
 	}
 	b.country = missionCountry[b.mission]
+	if stated.IsZero() {
+		if end, ok := missionYears[b.mission]; ok && end.Before(b.reference) {
+			// A statement on a mission that has closed, with no date in it,
+			// is read on the last day of the mission's use of its host's
+			// old regions: the places then resolve to the regions its own
+			// statements named.
+			b.reference = end
+		}
+	}
 	for _, s := range sentences(text, body) {
 		b.sentence(s)
 	}

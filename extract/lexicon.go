@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"time"
 
 	"incidentdb/models"
 )
@@ -128,6 +129,16 @@ var earlierWords = []string{"fait suite a", "follows an", "another attack", "une
 // place the gazetteer does not know.
 var missionCountry = map[string]string{"MINUSMA": "ML", "MINUSCA": "CF", "MONUSCO": "CD", "UNIFIL": "LB", "UNMISS": "SS",
 	"UNISFA": "SD", "UNDOF": "SY", "UNFICYP": "CY", "MINURSO": "EH", "UNMIK": "XK", "UNAMID": "SD", "MINUSTAH": "HT"}
+
+// missionYears is, for a mission that has closed, the last day a
+// statement's places are read on when the statement carries no date.
+// MINUSMA closed on 31 December 2023; Mali's regions of 2023 were set up
+// in its last year (their governors were named in 2024, see
+// models/gazetteer/SOURCES.md), so its statements name the regions of
+// 2022.
+var missionYears = map[string]time.Time{
+	"MINUSMA": time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC),
+}
 
 var missions = []string{"MINUSMA", "MINUSCA", "MONUSCO", "UNIFIL", "UNMISS", "UNISFA", "UNDOF", "UNFICYP", "MINURSO", "UNMIK", "UNAMID", "MINUSTAH"}
 
