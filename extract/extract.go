@@ -285,6 +285,7 @@ func (b *builder) sentence(s span) {
 	}) bool {
 		return containsWord(folded, o.words)
 	})
+	separate := containsAny(folded, []string{"separate", "distinct", "distincte", "separee", "separe"})
 	var here []*draftAt
 	for i, p := range places {
 		places[i].Place.Region = b.regionOn(p.Place)
@@ -301,6 +302,11 @@ func (b *builder) sentence(s span) {
 			continue
 		}
 		d := b.draftFor(p.Place.Country, p.Place.Region)
+		// "in a separate attack ... near Douentza yesterday": another
+		// incident, though in the same region.
+		if d != nil && separate && tells {
+			d = nil
+		}
 		if d == nil {
 			if !tells && len(b.drafts) > 0 {
 				continue
