@@ -285,7 +285,7 @@ func (b *builder) sentence(s span) {
 	}) bool {
 		return containsWord(folded, o.words)
 	})
-	separate := containsAny(folded, []string{"separate", "distinct", "distincte", "separee", "separe"})
+	separate := containsAny(folded, []string{"separate", "distinct", "distincte", "separee", "separe", "another attack", "une autre attaque", "un autre convoi", "another convoy"})
 	var here []*draftAt
 	for i, p := range places {
 		places[i].Place.Region = b.regionOn(p.Place)

@@ -81,6 +81,7 @@ var outcomeAfter = []struct {
 }{
 	{"lost their lives", killedOutcome}, {"lost his life", killedOutcome}, {"lost her life", killedOutcome},
 	{"ont perdu la vie", killedOutcome}, {"a perdu la vie", killedOutcome}, {"perdu la vie", killedOutcome},
+	{"ont trouve la mort", killedOutcome}, {"a trouve la mort", killedOutcome}, {"trouve la mort", killedOutcome},
 	{"killed", killedOutcome}, {"died", killedOutcome}, {"dead", killedOutcome}, {"succumbed", killedOutcome},
 	{"tues", killedOutcome}, {"tue", killedOutcome}, {"tuee", killedOutcome}, {"tuees", killedOutcome},
 	{"morts", killedOutcome}, {"mort", killedOutcome}, {"decedes", killedOutcome}, {"decede", killedOutcome}, {"succombe", killedOutcome},
@@ -96,6 +97,9 @@ var outcomeBefore = []struct {
 	{"killing", killedOutcome}, {"tuant", killedOutcome}, {"coute la vie a", killedOutcome}, {"cost the lives of", killedOutcome}, {"claiming the lives of", killedOutcome}, {"the death of", killedOutcome},
 	{"la mort de", killedOutcome}, {"le deces de", killedOutcome}, {"the deaths of", killedOutcome},
 	{"la mort d'", killedOutcome}, {"le deces d'", killedOutcome}, {"coute la vie a", killedOutcome}, {"coute la vie de", killedOutcome},
+	{"le nombre de blesses s'elevait a", woundedOutcome}, {"le nombre de blesses s'eleve a", woundedOutcome},
+	{"le nombre de morts s'elevait a", killedOutcome}, {"le nombre de morts s'eleve a", killedOutcome},
+	{"the number of wounded rose to", woundedOutcome}, {"the number of injured rose to", woundedOutcome},
 	{"les blessures infligees a", woundedOutcome}, {"blessures infligees a", woundedOutcome}, {"injuries to", woundedOutcome},
 	{"the wounding of", woundedOutcome}, {"wounding of", woundedOutcome}, {"the injury of", woundedOutcome},
 	{"and the death of", killedOutcome}, {"the death of", killedOutcome}, {"death of", killedOutcome},
@@ -122,7 +126,7 @@ var provisionalWords = []string{"provisional", "provisoire", "preliminary", "pre
 var runningTotals = []string{"since january", "since the start", "since the beginning", "so far this year", "brings to", "brings the number",
 	"brings the total", "porte a", "portant a", "depuis janvier", "depuis le debut", "this year alone", "to date", "a ce jour"}
 
-var earlierWords = []string{"fait suite a", "follows an", "another attack", "une autre attaque", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
+var earlierWords = []string{"fait suite a", "follows an", "quelques jours apres", "a few days after", "days after", "jours apres", "earlier this month", "last week", "last month", "previous attack", "earlier attack", "la semaine derniere",
 	"le mois dernier", "attaque precedente", "since the beginning", "depuis le debut", "depuis janvier", "this year", "cette annee"}
 
 // missionCountry is the host of each mission, for a statement whose
