@@ -67,6 +67,10 @@ type Result struct {
 	// to, or names the casualties by, when no line could take them.
 	Nationalities []string  `json:"nationalities"`
 	Earlier       []Mention `json:"earlier"`
+	// Assailants are the attackers' losses the statement tells of: read,
+	// and kept apart from the drafts, whose figures are the attack's
+	// casualties.
+	Assailants []Mention `json:"assailants"`
 	// Ignored is the part of the text left out as a translation of the
 	// rest (a statement given in English and then in French).
 	Ignored *Evidence `json:"ignored,omitempty"`
@@ -103,7 +107,7 @@ func Extract(st Statement, now time.Time) Result {
 			lang = "en"
 		}
 	}
-	res := Result{Language: lang, Nationalities: []string{}, Earlier: []Mention{}, Drafts: []Draft{}}
+	res := Result{Language: lang, Nationalities: []string{}, Earlier: []Mention{}, Assailants: []Mention{}, Drafts: []Draft{}}
 	if ignored != nil {
 		ev := evidence(text, *ignored, 1)
 		res.Ignored = &ev
@@ -510,11 +514,14 @@ func (b *builder) counts(s span) []count {
 		if out[i].outcome != noOutcome {
 			continue
 		}
+		// Counts joined as a list ("four peacekeepers and one soldier were
+		// killed") share the outcome after the last of them; a count
+		// followed by other words before the next ("a dozen assailants
+		// attacked the camp; one peacekeeper was killed") has its own
+		// outcome before the next count, or none.
 		end := s.end
-		if i+1 < len(out) && out[i+1].outcome == noOutcome {
-			// The next count's words come first only if an outcome word
-			// lies between: otherwise both share the same one.
-			end = s.end
+		if i+1 < len(out) && !b.joined(out[i], out[i+1], false) {
+			end = out[i+1].n.Start
 		}
 		out[i].outcome = b.outcomeAfter(out[i].n.End, end)
 	}
@@ -544,7 +551,12 @@ func (b *builder) counts(s span) []count {
 	// drafted.
 	kept := out[:0]
 	for _, c := range out {
-		if c.outcome != noOutcome && c.group != models.Assailant && c.n.Qualifier != numwords.Unknown {
+		if c.outcome != noOutcome && c.group == models.Assailant {
+			b.res.Assailants = append(b.res.Assailants, Mention{Evidence: evidence(b.text, span{c.n.Start, max(c.n.End, c.groupSpan.end)}, 0.7),
+				Note: "the attackers' losses, not drafted as the attack's casualties"})
+			continue
+		}
+		if c.outcome != noOutcome && c.n.Qualifier != numwords.Unknown {
 			kept = append(kept, c)
 		}
 	}

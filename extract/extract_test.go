@@ -44,6 +44,7 @@ type expected struct {
 	} `json:"combined"`
 	Nationalities []string `json:"nationalities"`
 	Earlier       int      `json:"earlier"`
+	Assailants    int      `json:"assailants"`
 	Translation   bool     `json:"translation_ignored"`
 }
 
@@ -144,6 +145,9 @@ func TestStatementsDraftWhatTheySay(t *testing.T) {
 			}
 			if !slices.Equal(gotN, want.Nationalities) {
 				t.Errorf("nationalities %v, want %v", gotN, want.Nationalities)
+			}
+			if len(res.Assailants) != want.Assailants {
+				t.Errorf("%d counts of assailants, want %d", len(res.Assailants), want.Assailants)
 			}
 			if len(res.Earlier) != want.Earlier {
 				t.Errorf("%d earlier attacks, want %d", len(res.Earlier), want.Earlier)
