@@ -39,6 +39,7 @@ var messages = map[string][2]string{
 	"extract.combinedhint":  {"The statement does not say how they split between the incidents: share them out in each draft.", "Le communiqué ne dit pas comment ils se répartissent entre les incidents : répartissez-les dans chaque brouillon."},
 	"extract.condolences":   {"Condolences to:", "Condoléances à :"},
 	"extract.earlier":       {"An earlier attack named in passing, not drafted:", "Une attaque antérieure citée en passant, sans brouillon :"},
+	"extract.assailants":    {"The attackers' losses, read and not drafted:", "Pertes des assaillants, lues et non reprises :"},
 	"extract.translation":   {"The statement is given a second time in another language; that part was not read again.", "Le communiqué est donné une seconde fois dans une autre langue ; cette partie n’a pas été relue."},
 	"extract.paste":         {"Statement", "Communiqué"},
 	"extract.submit":        {"Draft the incidents", "Préparer les incidents"},
