@@ -79,9 +79,9 @@ func where(f models.Filter) (string, []any) {
 func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error) {
 	db := s.r.WithContext(ctx)
 	cond, args := where(f)
-	var total int64
-	if err := db.Raw("SELECT count(*) FROM incidents i WHERE "+cond, args...).Scan(&total).Error; err != nil {
-		return models.ListResult{}, internal("count incidents", err)
+	total, err := s.countMatching(ctx, cond, args)
+	if err != nil {
+		return models.ListResult{}, err
 	}
 	col := p.Sort.Column()
 	dir, op := "ASC", ">"

@@ -52,6 +52,7 @@ type Store struct {
 	// stopWAL ends the goroutine that keeps the SQLite WAL bounded.
 	stopWAL   chan struct{}
 	closeOnce sync.Once
+	counts    countCache
 }
 
 // Option changes how Open sets up the Store.
