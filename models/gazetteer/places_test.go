@@ -135,9 +135,12 @@ func TestEverySourceIsDescribed(t *testing.T) {
 	}
 }
 
-// offOutline lists the located places known to fall outside Mali's
-// outline, and why.
-var offOutline = map[string]string{}
+// offOutline lists the located places known to fall outside their
+// country's outline, and why (SOURCES.md, "Places", "Outside Mali").
+var offOutline = map[string]string{
+	"Mobaye": "its GeoNames point is in the Ubangi, the border, about 1 km on the Congolese side of the simplified line",
+	"Tyr":    "its GeoNames point is on the peninsula, about 1.3 km beyond the simplified coast",
+}
 
 func TestEveryPositionLiesInItsCountry(t *testing.T) {
 	for _, p := range gazetteer.Places("") {
@@ -155,23 +158,57 @@ func TestEveryPositionLiesInItsCountry(t *testing.T) {
 // also region seats to capitals.csv, which takes them from the same
 // GeoNames records: two files must not disagree on where Gao is.
 func TestPositionsAgreeWithTheSeatsOfCapitalsCSV(t *testing.T) {
-	n := 0
-	for _, p := range gazetteer.Places("ML") {
+	n := map[string]int{}
+	for _, p := range gazetteer.Places("") {
 		if p.Kind != gazetteer.KindTown || len(p.Regions) == 0 {
 			continue
 		}
-		last := p.Regions[len(p.Regions)-1].Region
-		c, ok := gazetteer.CapitalOf("ML", last)
-		if !ok || gazetteer.Fold(c.Name) != gazetteer.Fold(p.Name) && !slices.ContainsFunc(p.Aliases, func(a string) bool { return gazetteer.Fold(a) == gazetteer.Fold(c.Name) }) {
+		c, ok := seatOf(p)
+		if !ok {
 			continue
 		}
-		n++
+		n[p.Country]++
 		if c.Ref != p.Ref || c.Lat != p.Lat || c.Lon != p.Lon {
 			t.Errorf("%s: %s %v,%v here, %s %v,%v in capitals.csv", p.Name, p.Ref, p.Lat, p.Lon, c.Ref, c.Lat, c.Lon)
 		}
 	}
-	if n < 19 {
-		t.Errorf("%d seats compared, want the 19 regions' and Bamako's", n)
+	// Mali's 19 regions and Bamako; the seats listed outside Mali.
+	for country, want := range map[string]int{"ML": 19, "CF": 16, "CD": 3, "LB": 1, "SS": 8} {
+		if n[country] < want {
+			t.Errorf("%s: %d seats compared, want %d", country, n[country], want)
+		}
+	}
+}
+
+// seatOf returns the capital of the region a place lies in last, when the
+// place is that capital (by name or alias).
+func seatOf(p gazetteer.PlaceInfo) (gazetteer.Capital, bool) {
+	last := p.Regions[len(p.Regions)-1].Region
+	c, ok := gazetteer.CapitalOf(p.Country, last)
+	if !ok {
+		return c, false
+	}
+	same := gazetteer.Fold(c.Name) == gazetteer.Fold(p.Name) ||
+		slices.ContainsFunc(p.Aliases, func(a string) bool { return gazetteer.Fold(a) == gazetteer.Fold(c.Name) })
+	return c, same
+}
+
+// TestSeatsCitingCapitalsCSVAreSeats holds every row whose admin_source is
+// capitals-csv to what it claims: it is the seat, in capitals.csv, of the
+// region it lies in last.
+func TestSeatsCitingCapitalsCSVAreSeats(t *testing.T) {
+	n := 0
+	for _, p := range gazetteer.Places("") {
+		if !slices.Contains(p.AdminSources, "capitals-csv") {
+			continue
+		}
+		n++
+		if _, ok := seatOf(p); !ok {
+			t.Errorf("%s (%s) cites capitals-csv but is not the seat of %v", p.Name, p.Country, p.Regions)
+		}
+	}
+	if n == 0 {
+		t.Error("no row cites capitals-csv")
 	}
 }
 
@@ -209,6 +246,137 @@ func TestTheRegionOfAPlaceDependsOnTheDate(t *testing.T) {
 		p, ok := gazetteer.LookupPlace("ML", tc.name, tc.on)
 		if !ok || p.Region != tc.want {
 			t.Errorf("LookupPlace(ML, %s, %s) = %+v, %v, want region %s", tc.name, tc.on.Format(time.DateOnly), p, ok, tc.want)
+		}
+	}
+}
+
+func TestTheRegionOutsideMaliDependsOnTheDate(t *testing.T) {
+	for _, tc := range []struct {
+		country, name string
+		on            time.Time
+		want          string
+	}{
+		{"CF", "Paoua", day(2019, 6, 1), "Ouham-Pendé"},
+		{"CF", "Paoua", day(2021, 6, 1), "Lim-Pendé"},
+		{"CF", "Batangafo", day(2018, 1, 1), "Ouham"},
+		{"CF", "Batangafo", day(2023, 1, 1), "Ouham-Fafa"},
+		{"CF", "Bocaranga", day(2022, 1, 1), "Ouham-Pendé"},
+		{"CF", "Bangui", day(2014, 1, 1), "Bangui"},
+		{"CD", "Bunia", day(2014, 6, 1), ""}, // Orientale, not in regions.csv
+		{"CD", "Bunia", day(2016, 6, 1), "Ituri"},
+		{"CD", "Beni", day(2014, 10, 1), "Nord-Kivu"},
+		{"CD", "Uvira", time.Time{}, "Sud-Kivu"},
+		{"LB", "Naqoura", day(2023, 10, 1), "Liban-Sud"},
+		{"LB", "Khiam", day(2024, 1, 1), "Nabatîyé"},
+		{"SS", "Malakal", day(2014, 2, 18), "Upper Nile"},
+		{"SS", "Malakal", day(2015, 12, 31), "Upper Nile"},
+		{"SS", "Malakal", day(2016, 2, 17), ""}, // one of the 28 states
+		{"SS", "Yei", day(2018, 1, 1), ""},
+		{"SS", "Yei", day(2021, 1, 1), "Central Equatoria"},
+		{"SS", "Pibor", day(2013, 1, 1), "Jonglei"},
+		{"SS", "Pibor", day(2022, 1, 1), "Greater Pibor Administrative Area"},
+		{"SS", "Juba", time.Time{}, "Central Equatoria"},
+	} {
+		p, ok := gazetteer.LookupPlace(tc.country, tc.name, tc.on)
+		if !ok || p.Region != tc.want {
+			t.Errorf("LookupPlace(%s, %s, %s) = %+v, %v, want region %q", tc.country, tc.name, tc.on.Format(time.DateOnly), p, ok, tc.want)
+		}
+	}
+}
+
+// TestNamesOutsideMaliAreUnambiguous looks up every name and alias of the
+// rows outside Mali without a country: each must give its own row, so no
+// two places (in any country) share one, and the extractor can place a
+// name before it knows the mission.
+func TestNamesOutsideMaliAreUnambiguous(t *testing.T) {
+	on := day(2021, 6, 1)
+	for _, p := range gazetteer.Places("") {
+		if p.Country == "ML" {
+			continue
+		}
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			got, ok := gazetteer.LookupPlace("", n, on)
+			if !ok || got.Name != p.Name || got.Country != p.Country {
+				t.Errorf("LookupPlace(\"\", %q) = %+v, %v, want %s (%s)", n, got, ok, p.Name, p.Country)
+			}
+		}
+	}
+}
+
+func TestLookupPlaceOutsideMaliTakesThePressSpellings(t *testing.T) {
+	on := day(2020, 1, 1)
+	for _, tc := range []struct{ country, input, want string }{
+		{"LB", "Tyre", "Tyr"},
+		{"LB", "Sour", "Tyr"},
+		{"LB", "Naquora", "Naqoura"},
+		{"LB", "Qana", "Cana"},
+		{"LB", "Shebaa", "Chebaa"},
+		{"LB", "Khiyam", "Khiam"},
+		{"LB", "Marjeyoun", "Marjayoun"},
+		{"LB", "Nabatieh", "Nabatîyé"},
+		{"LB", "Al Aqbiya", "Al-Aqbieh"},
+		{"CF", "Kaga Bandoro", "Kaga-Bandoro"},
+		{"CF", "NDELE", "Ndélé"},
+		{"CF", "Zémio", "Zemio"},
+		{"CF", "Sam Ouandja", "Sam-Ouandja"},
+		{"CD", "Oïcha", "Oicha"},
+		{"CD", "Erengeti", "Eringeti"},
+		{"CD", "Semliki", "Semuliki"},
+		{"SS", "Kajo-Keji", "Kajo Keji"},
+	} {
+		p, ok := gazetteer.LookupPlace(tc.country, tc.input, on)
+		if !ok || p.Name != tc.want {
+			t.Errorf("LookupPlace(%q, %q) = %+v, %v, want %s", tc.country, tc.input, p, ok, tc.want)
+		}
+	}
+	// "Sur" opens French sentences and is not an alias of Tyr.
+	if p, ok := gazetteer.LookupPlace("LB", "Sur", on); ok {
+		t.Errorf("LookupPlace(LB, Sur) = %+v", p)
+	}
+	// A town named like its region is the town, even before "Governorate",
+	// which is not a word that selects a region; the region is the same.
+	if m := gazetteer.FindPlaces("LB", "in Nabatieh Governorate", on); len(m) != 1 || m[0].Place.Kind != gazetteer.KindTown || m[0].Place.Region != "Nabatîyé" {
+		t.Errorf("FindPlaces(LB, in Nabatieh Governorate) = %+v", m)
+	}
+	// "region of" still selects it.
+	if p, ok := gazetteer.LookupPlace("LB", "region of Nabatieh", on); !ok || p.Kind != gazetteer.KindRegion || p.Name != "Nabatîyé" {
+		t.Errorf("LookupPlace(LB, region of Nabatieh) = %+v, %v", p, ok)
+	}
+}
+
+// statementsOutsideMali are paragraphs written for this test in the style
+// of UN press statements; they report no real event.
+var statementsOutsideMali = []struct {
+	country string
+	on      time.Time
+	text    string
+	want    []string // name/region of each match, in order
+}{
+	{"LB", day(2023, 10, 16), "NAQOURA – UNIFIL headquarters in Naqoura were hit, and a patrol near Khiam " +
+		"and Kfar Kila came under fire, as did positions between Bint Jbeil and Marjayoun, south of Tyre.",
+		[]string{"Naqoura/Liban-Sud", "Naqoura/Liban-Sud", "Khiam/Nabatîyé", "Kfar Kila/Nabatîyé",
+			"Bint Jbeil/Nabatîyé", "Marjayoun/Nabatîyé", "Tyr/Liban-Sud"}},
+	{"CD", day(2017, 12, 8), "The Mission condemns the attack on its base at Semuliki, territory of Beni, " +
+		"and the killings near Oïcha and Eringeti; patrols continue from Beni, Butembo and Bunia.",
+		[]string{"Semuliki/Nord-Kivu", "Beni/Nord-Kivu", "Oicha/Nord-Kivu", "Eringeti/Nord-Kivu",
+			"Beni/Nord-Kivu", "Butembo/Nord-Kivu", "Bunia/Ituri"}},
+	{"CF", day(2021, 1, 18), "BANGUI – A peacekeeper was killed near Bangassou; attacks were also reported " +
+		"at Paoua, Batangafo and Kaga Bandoro, and on the road from Grimari to Bambari.",
+		[]string{"Bangui/Bangui", "Bangassou/Mbomou", "Paoua/Lim-Pendé", "Batangafo/Ouham-Fafa",
+			"Kaga-Bandoro/Nana-Grébizi", "Grimari/Ouaka", "Bambari/Ouaka"}},
+	{"SS", day(2016, 2, 18), "JUBA – UNMISS condemns the attack on its protection site in Malakal; " +
+		"the Mission also reports fighting near Leer and Pibor.",
+		[]string{"Juba/", "Malakal/", "Leer/", "Pibor/"}},
+}
+
+func TestFindPlacesReadsStatementsOutsideMali(t *testing.T) {
+	for _, st := range statementsOutsideMali {
+		var got []string
+		for _, m := range gazetteer.FindPlaces(st.country, st.text, st.on) {
+			got = append(got, m.Place.Name+"/"+m.Place.Region)
+		}
+		if !slices.Equal(got, st.want) {
+			t.Errorf("FindPlaces(%s) on %s:\n got %q\nwant %q", st.country, st.on.Format(time.DateOnly), got, st.want)
 		}
 	}
 }
@@ -387,18 +555,36 @@ func BenchmarkLookupPlace(b *testing.B) {
 // infobox of a Wikipedia page (consulted 2026-11 from stored copies), so a
 // mistyped GeoNames reference that still carried the right name would show.
 var placesSecondSource = []struct {
-	name     string
-	lat, lon float64
-	source   string
+	country, name string
+	lat, lon      float64
+	source        string
 }{
-	{"Aguelhok", 19.465, 0.855, `fr.wikipedia "Aguel'hoc": 19° 27′ 54″ N, 0° 51′ 18″ E`},
-	{"Tombouctou", 16 + 46.0/60, -3, `fr.wikipedia "Tombouctou": 16° 46′ 00″ N, 3° 00′ 00″ O`},
-	{"Mopti", 14.48972, -4.18, `fr.wikipedia "Mopti": 14° 29′ 23″ N, 4° 10′ 48″ O`},
+	{"ML", "Aguelhok", 19.465, 0.855, `fr.wikipedia "Aguel'hoc": 19° 27′ 54″ N, 0° 51′ 18″ E`},
+	{"ML", "Tombouctou", 16 + 46.0/60, -3, `fr.wikipedia "Tombouctou": 16° 46′ 00″ N, 3° 00′ 00″ O`},
+	{"ML", "Mopti", 14.48972, -4.18, `fr.wikipedia "Mopti": 14° 29′ 23″ N, 4° 10′ 48″ O`},
+	{"CF", "Paoua", 7.25, 16 + 26.0/60, `en.wikipedia "Paoua": 7°15′N 16°26′E`},
+	{"CF", "Bocaranga", dms(6, 59, 45), dms(15, 38, 27), `fr.wikipedia "Bocaranga": 6° 59′ 45″ N, 15° 38′ 27″ E`},
+	{"CF", "Grimari", dms(5, 44, 26), dms(20, 3, 34), `fr.wikipedia "Grimari": 5° 44′ 26″ N, 20° 03′ 34″ E`},
+	{"CF", "Dékoa", dms(6, 19, 13), dms(19, 4, 43), `fr.wikipedia "Dékoa": 6° 19′ 13″ N, 19° 04′ 43″ E`},
+	{"CF", "Kembé", dms(4, 37, 4), dms(21, 53, 9), `fr.wikipedia "Kembé": 4° 37′ 04″ N, 21° 53′ 09″ E`},
+	{"CF", "Alindao", dms(5, 2, 25), dms(21, 12, 48), `fr.wikipedia "Alindao": 5° 02′ 25″ N, 21° 12′ 48″ E`},
+	{"CD", "Butembo", dms(0, 7, 40), dms(29, 17, 15), `fr.wikipedia "Butembo": 0° 07′ 40″ N, 29° 17′ 15″ E`},
+	{"CD", "Sake", -dms(1, 34, 27), dms(29, 2, 29), `fr.wikipedia "Sake (République démocratique du Congo)": 1° 34′ 27″ S, 29° 02′ 29″ E`},
+	{"CD", "Djugu", 1.918365, 30.501877, `en.wikipedia "Djugu": 1.918365 N, 30.501877 E`},
+	{"CD", "Oicha", dms(0, 41, 52), dms(29, 31, 7), `fr.wikipedia "Oïcha": 0° 41′ 52″ N, 29° 31′ 07″ E`},
+	{"CD", "Bunia", 1 + 34.0/60, 30.25, `simple.wikipedia "Bunia": 1°34′N 30°15′E`},
+	{"LB", "Naqoura", dms(33, 7, 6), dms(35, 8, 24), `en.wikipedia "Naqoura": 33°07′6″N 35°08′24″E`},
+	{"LB", "Marjayoun", dms(33, 21, 43), dms(35, 35, 23), `en.wikipedia "Marjayoun": 33°21′43″N 35°35′23″E`},
+	{"LB", "Bint Jbeil", dms(33, 7, 33), dms(35, 26, 34), `en.wikipedia "Bint Jbeil": 33°07′33″N 35°26′34″E`},
+	{"LB", "Kfar Kila", dms(33, 16, 44), dms(35, 33, 20), `en.wikipedia "Kafr Kila, Lebanon": 33°16′44″N 35°33′20″E`},
+	{"SS", "Leer", 8.297855, 30.147525, `en.wikipedia "Leer, South Sudan": 8.297855 N, 30.147525 E`},
 }
+
+func dms(d, m, s float64) float64 { return d + m/60 + s/3600 }
 
 func TestPlacePositionsAgreeWithASecondSource(t *testing.T) {
 	for _, s := range placesSecondSource {
-		p, ok := gazetteer.LookupPlace("ML", s.name, time.Time{})
+		p, ok := gazetteer.LookupPlace(s.country, s.name, time.Time{})
 		if !ok || !p.Located {
 			t.Errorf("%s: %+v, %v", s.name, p, ok)
 			continue

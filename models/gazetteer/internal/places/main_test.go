@@ -101,3 +101,21 @@ func TestRunNeedsBothFiles(t *testing.T) {
 		t.Errorf("run = %d, %q", code, stderr.String())
 	}
 }
+
+func TestSameNameIgnoresAccentsCaseAndSeparators(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Bent Jbaïl", "Bent Jbail", true},
+		{"Kaga-Bandoro", "kaga bandoro", true},
+		{"N'Délé", "Ndele", true},
+		{"Gao", "Timbuktu", false},
+		{"", "", false},
+		{"-", "'", false},
+	} {
+		if got := sameName(tc.a, tc.b); got != tc.want {
+			t.Errorf("sameName(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
