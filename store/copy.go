@@ -16,7 +16,6 @@ var copyTables = []struct{ name, columns string }{
 	{"casualties", strings.Join(casualtyColumns, ", ")},
 	{"incident_forces", "incident_id, position, name, name_key"},
 	{"incident_countries", "incident_id, position, code"},
-	{"sources", "incident_id, position, title, publisher, url, published_on, language"},
 	{"incident_words", "word, incident_id"},
 	{"revisions", "id, incident_id, version, action, actor, changed_at, changes, snapshot"},
 	{"merges", "absorbed_id, survivor_id, survivor_version, survivor_before, survivor_after, merged_at, actor"},

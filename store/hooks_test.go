@@ -24,3 +24,12 @@ var MigrateUpTo = &migrateUpTo
 
 // RebindPostgres writes ? placeholders as $1, $2...
 func RebindPostgres(q string) string { return postgresDialect{}.rebind(q) }
+
+// CopyTables names the tables CopyTo copies, in its order.
+func CopyTables() []string {
+	var names []string
+	for _, t := range copyTables {
+		names = append(names, t.name)
+	}
+	return names
+}

@@ -164,7 +164,6 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		{name: "casualties", cols: casualtyColumns},
 		{name: "incident_forces", cols: []string{"incident_id", "position", "name", "name_key"}},
 		{name: "incident_countries", cols: []string{"incident_id", "position", "code"}},
-		{name: "sources", cols: []string{"incident_id", "position", "title", "publisher", "url", "published_on", "language"}},
 		{name: "incident_words", cols: []string{"word", "incident_id"}},
 		{name: "revisions", cols: []string{"incident_id", "version", "action", "actor", "changed_at", "changes"}},
 	}
@@ -188,17 +187,14 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		for p, code := range inc.ContributingCountries {
 			children[2].add(inc.ID, p, code)
 		}
-		for p, src := range inc.Sources {
-			children[3].add(inc.ID, p, src.Title, src.Publisher, src.URL, src.PublishedOn, src.Language)
-		}
 		words := recs[i].words
 		if words == nil {
 			words = indexedWords(inc)
 		}
 		for _, w := range words {
-			children[4].add(w, inc.ID)
+			children[3].add(w, inc.ID)
 		}
-		children[5].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
+		children[4].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
 		ins.addTotals(inc, +1)
 		addLabels(ins.labels, inc)
 	}

@@ -18,8 +18,8 @@ import (
 )
 
 // writer is the one write path of incidents and everything that depends
-// on them (casualty lines, forces, countries, sources, words, revisions,
-// report totals, labels), with statements prepared once per transaction,
+// on them (casualty lines, forces, countries, words, revisions, report
+// totals, labels), with statements prepared once per transaction,
 // on first use. Create, replace, patch, delete, restore and import all go
 // through it, one incident at a time over HTTP or a million in an import.
 // Totals, labels and (on SQLite) words are collected and written at flush,
@@ -124,7 +124,6 @@ var casualtiesInsert = "casualties (" + strings.Join(casualtyColumns, ", ") + ")
 const (
 	forcesInsert    = "incident_forces (incident_id, position, name, name_key)"
 	countriesInsert = "incident_countries (incident_id, position, code)"
-	sourcesInsert   = "sources (incident_id, position, title, publisher, url, published_on, language)"
 	wordsInsert     = "incident_words (word, incident_id)"
 )
 
@@ -236,7 +235,9 @@ func (w *writer) insert(inc *models.Incident, actor string) error {
 
 // writeChildren writes the rows that depend on an incident: its casualty
 // lines and the part of its figures they leave unattributed, forces,
-// contributing countries, sources and words; and collects its labels.
+// contributing countries and words; and collects its labels. Sources live
+// on the incident row alone (migration 0014 dropped their table, which
+// nothing read).
 func (w *writer) writeChildren(inc *models.Incident) error {
 	a := w.args[:0]
 	for i, c := range inc.Casualties {
@@ -264,13 +265,6 @@ func (w *writer) writeChildren(inc *models.Incident) error {
 	if err := w.insertRows(countriesInsert, 3, 1, a); err != nil {
 		return err
 	}
-	a = a[:0]
-	for i, s := range inc.Sources {
-		a = append(a, inc.ID, i, s.Title, s.Publisher, s.URL, s.PublishedOn, s.Language)
-	}
-	if err := w.insertRows(sourcesInsert, 7, 1, a); err != nil {
-		return err
-	}
 	w.args = a[:0]
 	words := w.nextWords
 	if words == nil {
@@ -288,7 +282,7 @@ func (w *writer) deleteChildren(cur *models.Incident) error {
 	if err := w.flushWords(); err != nil {
 		return err
 	}
-	for _, table := range []string{"casualties", "incident_forces", "incident_countries", "sources"} {
+	for _, table := range []string{"casualties", "incident_forces", "incident_countries"} {
 		st, err := w.stmt("DELETE FROM " + table + " WHERE incident_id = ?")
 		if err != nil {
 			return err
