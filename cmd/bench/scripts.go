@@ -117,12 +117,6 @@ INSERT INTO incident_countries (incident_id, position, code)
 SELECT i.id, j.key, j.value FROM incidents i, json_each(i.contributing_countries) j;
 `)
 	b.WriteString(mark("forces+countries"))
-	b.WriteString(`INSERT INTO sources (incident_id, position, title, publisher, url, published_on, language)
-SELECT s.rowid, j.key, json_extract(j.value, '$.title'), json_extract(j.value, '$.publisher'), json_extract(j.value, '$.url'),
-	json_extract(j.value, '$.published_on'), json_extract(j.value, '$.language')
-FROM temp.staging s, json_each(CASE WHEN s.sources = '' THEN '[]' ELSE s.sources END) j;
-`)
-	b.WriteString(mark("sources"))
 	fmt.Fprintf(&b, `INSERT OR IGNORE INTO incident_words (word, incident_id)
 SELECT j.value, s.rowid FROM temp.staging s, json_each(%s) j
 WHERE length(j.value) >= 2 AND j.value NOT IN (%s);

@@ -99,11 +99,6 @@ INSERT INTO incident_countries (incident_id, position, code)
 SELECT i.id, j.n - 1, j.v FROM incidents i, jsonb_array_elements_text(i.contributing_countries::jsonb) WITH ORDINALITY j(v, n);
 `)
 	b.WriteString(pgMark("forces+countries"))
-	b.WriteString(`INSERT INTO sources (incident_id, position, title, publisher, url, published_on, language)
-SELECT s.rid, j.n - 1, j.v->>'title', j.v->>'publisher', j.v->>'url', j.v->>'published_on', j.v->>'language'
-FROM staging s, jsonb_array_elements((CASE WHEN s.sources = '' THEN '[]' ELSE s.sources END)::jsonb) WITH ORDINALITY j(v, n);
-`)
-	b.WriteString(pgMark("sources"))
 	fmt.Fprintf(&b, `INSERT INTO incident_words (word, incident_id)
 SELECT w, s.rid FROM staging s, unnest(%s) w
 WHERE length(w) >= 2 AND w NOT IN (%s)
