@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"math/rand/v2"
+	"net/url"
 	"testing"
 
 	"incidentdb/models"
@@ -15,7 +16,20 @@ func TestListTotalsFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
 	r := rand.New(rand.NewPCG(7, 8))
-	filters := []models.Filter{{}, {Countries: []string{"ML"}}, {Types: []models.IncidentType{models.IED}}}
+	// Filters the totals tables count and filters they do not.
+	var filters []models.Filter
+	for _, q := range []string{"", "country=ML", "type=ied", "region=Gao", "from=2018&to=2019", "from=2018-03&to=2018-10",
+		"mission=MINUSMA", "type=ied&country=ML", "group=peacekeeper", "min_killed=1", "from=2018-03-15"} {
+		v, err := url.ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := models.ParseFilter(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filters = append(filters, f)
+	}
 	brute := func(f models.Filter) int64 {
 		var n int64
 		if err := s.Each(ctx, f, func(*models.Incident) error { n++; return nil }); err != nil {

@@ -79,7 +79,7 @@ func where(f models.Filter) (string, []any) {
 func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error) {
 	db := s.r.WithContext(ctx)
 	cond, args := where(f)
-	total, err := s.countMatching(ctx, cond, args)
+	total, err := s.countMatching(ctx, f, cond, args)
 	if err != nil {
 		return models.ListResult{}, err
 	}
