@@ -20,7 +20,8 @@
 package main
 
 import (
-	"bufio"
+	"incidentdb/models/gazetteer/internal/geonames"
+
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -38,9 +39,6 @@ const sourceKey = "geonames-cities500"
 // Column positions in capitals.csv and in a GeoNames dump.
 const (
 	colCountry, colCapital, colLat, colLon, colSource, colRef = 0, 2, 3, 4, 5, 6
-
-	gnID, gnName, gnASCII, gnAlternates, gnLat, gnLon, gnCountry = 0, 1, 2, 3, 4, 5, 8
-	gnColumns                                                    = 19
 )
 
 // filedElsewhere lists the countries GeoNames files some seats under that
@@ -72,10 +70,8 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-type place struct {
-	names             []string
-	lat, lon, country string
-}
+// place is a capital's record in GeoNames.
+type place struct{ geonames.Record }
 
 func fill(geonamesPath, csvPath string, check bool) error {
 	old, err := os.ReadFile(csvPath)
@@ -91,7 +87,7 @@ func fill(geonamesPath, csvPath string, check bool) error {
 		return err
 	}
 	defer f.Close()
-	places, err := readGeoNames(f, want)
+	places, err := readPlaces(f, want)
 	if err != nil {
 		return err
 	}
@@ -108,37 +104,9 @@ func fill(geonamesPath, csvPath string, check bool) error {
 	return os.WriteFile(csvPath, out, 0o644)
 }
 
-// eachRow calls fn with every data row of capitals.csv and the line it is
-// on; comments and the header are passed as a nil row.
-func eachRow(data []byte, fn func(line string, row []string) error) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	header := true
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || header {
-			header = header && strings.HasPrefix(line, "#")
-			if err := fn(line, nil); err != nil {
-				return err
-			}
-			continue
-		}
-		row, err := csv.NewReader(strings.NewReader(line)).Read()
-		if err != nil {
-			return fmt.Errorf("%q: %w", line, err)
-		}
-		if len(row) <= colRef {
-			return fmt.Errorf("%q: %d columns", line, len(row))
-		}
-		if err := fn(line, row); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
 func wantedIDs(data []byte) (map[string]bool, error) {
 	want := map[string]bool{}
-	err := eachRow(data, func(_ string, row []string) error {
+	err := geonames.EachRow(data, colRef, func(_ string, row []string) error {
 		if row == nil || row[colSource] != sourceKey {
 			return nil
 		}
@@ -152,38 +120,11 @@ func wantedIDs(data []byte) (map[string]bool, error) {
 	return want, err
 }
 
-func readGeoNames(r io.Reader, want map[string]bool) (map[string]place, error) {
-	places := map[string]place{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24) // alternate names make long lines
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) != gnColumns {
-			return nil, fmt.Errorf("GeoNames line with %d columns, want %d", len(cols), gnColumns)
-		}
-		if !want[cols[gnID]] {
-			continue
-		}
-		names := []string{cols[gnName], cols[gnASCII]}
-		names = append(names, strings.Split(cols[gnAlternates], ",")...)
-		places[cols[gnID]] = place{names: names, lat: cols[gnLat], lon: cols[gnLon], country: cols[gnCountry]}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	for id := range want {
-		if _, ok := places[id]; !ok {
-			return nil, fmt.Errorf("geonames:%s is not in the file", id)
-		}
-	}
-	return places, nil
-}
-
 // rewrite replaces the coordinates of the GeoNames rows and keeps every
 // other byte of the file.
 func rewrite(data []byte, places map[string]place) ([]byte, error) {
 	var out bytes.Buffer
-	err := eachRow(data, func(line string, row []string) error {
+	err := geonames.EachRow(data, colRef, func(line string, row []string) error {
 		if row == nil || row[colSource] != sourceKey {
 			out.WriteString(line + "\n")
 			return nil
@@ -192,7 +133,7 @@ func rewrite(data []byte, places map[string]place) ([]byte, error) {
 		if err := p.matches(row); err != nil {
 			return err
 		}
-		row[colLat], row[colLon] = p.lat, p.lon
+		row[colLat], row[colLon] = p.Lat, p.Lon
 		w := csv.NewWriter(&out)
 		if err := w.Write(row); err != nil {
 			return err
@@ -204,14 +145,26 @@ func rewrite(data []byte, places map[string]place) ([]byte, error) {
 }
 
 func (p place) matches(row []string) error {
-	if c := row[colCountry]; p.country != c && filedElsewhere[p.country] != c {
-		return fmt.Errorf("%s: %s is in %s, not %s", row[colCapital], row[colRef], p.country, c)
+	if c := row[colCountry]; p.Country != c && filedElsewhere[p.Country] != c {
+		return fmt.Errorf("%s: %s is in %s, not %s", row[colCapital], row[colRef], p.Country, c)
 	}
 	name := gazetteer.Fold(row[colCapital])
-	for _, n := range p.names {
+	for _, n := range p.Names {
 		if gazetteer.Fold(n) == name {
 			return nil
 		}
 	}
-	return errors.New(row[colCapital] + ": " + row[colRef] + " is called " + p.names[0])
+	return errors.New(row[colCapital] + ": " + row[colRef] + " is called " + p.Names[0])
+}
+
+func readPlaces(r io.Reader, want map[string]bool) (map[string]place, error) {
+	recs, err := geonames.ReadDump(r, want)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]place, len(recs))
+	for id, rec := range recs {
+		out[id] = place{rec}
+	}
+	return out, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"incidentdb/models/gazetteer/internal/geonames"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,14 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// geonamesLine makes a line of a GeoNames dump: 19 tab-separated columns.
-func geonamesLine(id, name, ascii, alternates, lat, lon, country string) string {
-	cols := make([]string, gnColumns)
-	cols[gnID], cols[gnName], cols[gnASCII], cols[gnAlternates] = id, name, ascii, alternates
-	cols[gnLat], cols[gnLon], cols[gnCountry] = lat, lon, country
-	return strings.Join(cols, "\t")
-}
 
 func write(t *testing.T, dir, name, text string) string {
 	t.Helper()
@@ -38,10 +32,10 @@ MA,Dakhla-Oued Ed-Dahab,Dakhla,,,geonames-cities500,geonames:2463447,
 func TestFillCopiesGeoNamesAndKeepsTheRest(t *testing.T) {
 	dir := t.TempDir()
 	gn := write(t, dir, "cities500.txt", strings.Join([]string{
-		geonamesLine("2453514", "Ménaka", "Menaka", "Menaka,Ménaka", "15.9182", "2.4022", "ML"),
-		geonamesLine("2453348", "Mopti", "Mopti", "", "14.4843", "-4.18296", "ML"),
-		geonamesLine("2463447", "Dakhla", "Dakhla", "Ad Dakhla,Villa Cisneros", "23.68477", "-15.95798", "EH"),
-		geonamesLine("1", "Elsewhere", "Elsewhere", "", "0", "0", "FR"),
+		geonames.Line("2453514", "Ménaka", "Menaka", "Menaka,Ménaka", "15.9182", "2.4022", "ML"),
+		geonames.Line("2453348", "Mopti", "Mopti", "", "14.4843", "-4.18296", "ML"),
+		geonames.Line("2463447", "Dakhla", "Dakhla", "Ad Dakhla,Villa Cisneros", "23.68477", "-15.95798", "EH"),
+		geonames.Line("1", "Elsewhere", "Elsewhere", "", "0", "0", "FR"),
 	}, "\n")+"\n")
 	csvPath := write(t, dir, "capitals.csv", capitalsIn)
 	if err := fill(gn, csvPath, true); err == nil {
@@ -72,9 +66,9 @@ MA,Dakhla-Oued Ed-Dahab,Dakhla,23.68477,-15.95798,geonames-cities500,geonames:24
 
 func TestFillRefusesAMistypedID(t *testing.T) {
 	for _, tc := range []struct{ name, geonames, want string }{
-		{"another town", geonamesLine("2453514", "Gao", "Gao", "", "16.27", "-0.04", "ML"), "is called Gao"},
-		{"another country", geonamesLine("2453514", "Ménaka", "Menaka", "", "15.9", "2.4", "NE"), "is in NE"},
-		{"missing", geonamesLine("7", "Ménaka", "Menaka", "", "15.9", "2.4", "ML"), "not in the file"},
+		{"another town", geonames.Line("2453514", "Gao", "Gao", "", "16.27", "-0.04", "ML"), "is called Gao"},
+		{"another country", geonames.Line("2453514", "Ménaka", "Menaka", "", "15.9", "2.4", "NE"), "is in NE"},
+		{"missing", geonames.Line("7", "Ménaka", "Menaka", "", "15.9", "2.4", "ML"), "not in the file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

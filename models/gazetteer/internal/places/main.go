@@ -32,7 +32,8 @@
 package main
 
 import (
-	"bufio"
+	"incidentdb/models/gazetteer/internal/geonames"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -55,9 +56,6 @@ const (
 // Column positions in places.csv and in a GeoNames dump.
 const (
 	colCountry, colName, colAliases, colLat, colLon, colSource, colRef = 0, 1, 2, 6, 7, 8, 9
-
-	gnID, gnName, gnASCII, gnAlternates, gnLat, gnLon, gnCountry = 0, 1, 2, 3, 4, 5, 8
-	gnColumns                                                    = 19
 )
 
 func main() {
@@ -86,10 +84,7 @@ func run(args []string, stderr io.Writer) int {
 }
 
 // record is a GeoNames place as either file gives it.
-type record struct {
-	names             []string
-	lat, lon, country string
-}
+type record struct{ geonames.Record }
 
 func fill(dumpPath, citiesPath, csvPath string, check bool) error {
 	old, err := os.ReadFile(csvPath)
@@ -129,37 +124,9 @@ func fill(dumpPath, citiesPath, csvPath string, check bool) error {
 	return os.WriteFile(csvPath, out, 0o644)
 }
 
-// eachRow calls fn with every line of places.csv and its fields; comments
-// and the header are passed with a nil row.
-func eachRow(data []byte, fn func(line string, row []string) error) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	header := true
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || header {
-			header = header && strings.HasPrefix(line, "#")
-			if err := fn(line, nil); err != nil {
-				return err
-			}
-			continue
-		}
-		row, err := csv.NewReader(strings.NewReader(line)).Read()
-		if err != nil {
-			return fmt.Errorf("%q: %w", line, err)
-		}
-		if len(row) <= colRef {
-			return fmt.Errorf("%q: %d columns", line, len(row))
-		}
-		if err := fn(line, row); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
 func wanted(data []byte) (ids, keys map[string]bool, err error) {
 	ids, keys = map[string]bool{}, map[string]bool{}
-	err = eachRow(data, func(_ string, row []string) error {
+	err = geonames.EachRow(data, colRef, func(_ string, row []string) error {
 		if row == nil {
 			return nil
 		}
@@ -187,27 +154,13 @@ func readDump(path string, want map[string]bool) (map[string]record, error) {
 		return nil, err
 	}
 	defer f.Close()
-	out := map[string]record{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24) // alternate names make long lines
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) != gnColumns {
-			return nil, fmt.Errorf("GeoNames line with %d columns, want %d", len(cols), gnColumns)
-		}
-		if !want[cols[gnID]] {
-			continue
-		}
-		names := append([]string{cols[gnName], cols[gnASCII]}, strings.Split(cols[gnAlternates], ",")...)
-		out[cols[gnID]] = record{names: names, lat: cols[gnLat], lon: cols[gnLon], country: cols[gnCountry]}
-	}
-	if err := sc.Err(); err != nil {
+	recs, err := geonames.ReadDump(f, want)
+	if err != nil {
 		return nil, err
 	}
-	for id := range want {
-		if _, ok := out[id]; !ok {
-			return nil, fmt.Errorf("geonames:%s is not in %s", id, path)
-		}
+	out := make(map[string]record, len(recs))
+	for id, rec := range recs {
+		out[id] = record{rec}
 	}
 	return out, nil
 }
@@ -239,7 +192,7 @@ func readCitiesJSON(path string, want map[string]bool) (map[string]record, error
 		if _, dup := out[k]; dup {
 			return nil, fmt.Errorf("%s: two records match %s", path, k)
 		}
-		out[k] = record{names: []string{c.Name}, lat: c.Lat, lon: c.Lng, country: c.Country}
+		out[k] = record{geonames.Record{Names: []string{c.Name}, Lat: c.Lat, Lon: c.Lng, Country: c.Country}}
 	}
 	for k := range want {
 		if _, ok := out[k]; !ok {
@@ -253,7 +206,7 @@ func readCitiesJSON(path string, want map[string]bool) (map[string]record, error
 // other byte of the file.
 func rewrite(data []byte, lookup func(row []string) (record, bool)) ([]byte, error) {
 	var out bytes.Buffer
-	err := eachRow(data, func(line string, row []string) error {
+	err := geonames.EachRow(data, colRef, func(line string, row []string) error {
 		if row == nil {
 			out.WriteString(line + "\n")
 			return nil
@@ -266,7 +219,7 @@ func rewrite(data []byte, lookup func(row []string) (record, bool)) ([]byte, err
 		if err := rec.matches(row); err != nil {
 			return err
 		}
-		row[colLat], row[colLon] = rec.lat, rec.lon
+		row[colLat], row[colLon] = rec.Lat, rec.Lon
 		w := csv.NewWriter(&out)
 		if err := w.Write(row); err != nil {
 			return err
@@ -278,18 +231,18 @@ func rewrite(data []byte, lookup func(row []string) (record, bool)) ([]byte, err
 }
 
 func (r record) matches(row []string) error {
-	if r.country != row[colCountry] {
-		return fmt.Errorf("%s: %s is in %s, not %s", row[colName], row[colRef], r.country, row[colCountry])
+	if r.Country != row[colCountry] {
+		return fmt.Errorf("%s: %s is in %s, not %s", row[colName], row[colRef], r.Country, row[colCountry])
 	}
 	mine := append([]string{row[colName]}, strings.Split(row[colAliases], "|")...)
 	for _, m := range mine {
-		for _, n := range r.names {
+		for _, n := range r.Names {
 			if m != "" && sameName(n, m) {
 				return nil
 			}
 		}
 	}
-	return errors.New(row[colName] + ": " + row[colRef] + " is called " + r.names[0])
+	return errors.New(row[colName] + ": " + row[colRef] + " is called " + r.Names[0])
 }
 
 // sameName reports whether two spellings have the same letters and digits

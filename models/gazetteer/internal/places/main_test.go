@@ -1,6 +1,8 @@
 package main
 
 import (
+	"incidentdb/models/gazetteer/internal/geonames"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,14 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// geonamesLine makes a line of a GeoNames dump: 19 tab-separated columns.
-func geonamesLine(id, name, ascii, alternates, lat, lon, country string) string {
-	cols := make([]string, gnColumns)
-	cols[gnID], cols[gnName], cols[gnASCII], cols[gnAlternates] = id, name, ascii, alternates
-	cols[gnLat], cols[gnLon], cols[gnCountry] = lat, lon, country
-	return strings.Join(cols, "\t")
-}
 
 func write(t *testing.T, dir, name, text string) string {
 	t.Helper()
@@ -42,8 +36,8 @@ const citiesJSON = `[{"name":"Aguelhok","lat":"19.46139","lng":"0.85889","countr
 func TestFillCopiesGeoNamesAndKeepsTheRest(t *testing.T) {
 	dir := t.TempDir()
 	dump := write(t, dir, "cities500.txt", strings.Join([]string{
-		geonamesLine("2449067", "Timbuktu", "Timbuktu", "Tombouctou,Tumbutu", "16.77348", "-3.00742", "ML"),
-		geonamesLine("1", "Elsewhere", "Elsewhere", "", "0", "0", "FR"),
+		geonames.Line("2449067", "Timbuktu", "Timbuktu", "Tombouctou,Tumbutu", "16.77348", "-3.00742", "ML"),
+		geonames.Line("1", "Elsewhere", "Elsewhere", "", "0", "0", "FR"),
 	}, "\n")+"\n")
 	cities := write(t, dir, "cities.json", citiesJSON)
 	csvPath := write(t, dir, "places.csv", placesIn)
@@ -72,11 +66,11 @@ ML,Ber,,town,Tombouctou,Tombouctou:-,,,,,wp-arrondissements,no position
 
 func TestFillRefusesAMistypedReference(t *testing.T) {
 	for _, tc := range []struct{ name, dump, cities, want string }{
-		{"another town", geonamesLine("2449067", "Gao", "Gao", "", "16.27", "-0.04", "ML"), citiesJSON, "is called Gao"},
-		{"another country", geonamesLine("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "NE"), citiesJSON, "is in NE"},
-		{"missing id", geonamesLine("7", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"), citiesJSON, "not in"},
-		{"missing city", geonamesLine("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"), `[]`, "Aguelhok/ML/10 is not in"},
-		{"two cities", geonamesLine("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"),
+		{"another town", geonames.Line("2449067", "Gao", "Gao", "", "16.27", "-0.04", "ML"), citiesJSON, "is called Gao"},
+		{"another country", geonames.Line("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "NE"), citiesJSON, "is in NE"},
+		{"missing id", geonames.Line("7", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"), citiesJSON, "not in"},
+		{"missing city", geonames.Line("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"), `[]`, "Aguelhok/ML/10 is not in"},
+		{"two cities", geonames.Line("2449067", "Timbuktu", "Timbuktu", "", "16.7", "-3.0", "ML"),
 			`[{"name":"Aguelhok","lat":"1","lng":"1","country":"ML","admin1":"10"},{"name":"Aguelhok","lat":"2","lng":"2","country":"ML","admin1":"10"}]`, "two records"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
