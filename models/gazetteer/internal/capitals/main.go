@@ -20,8 +20,6 @@
 package main
 
 import (
-	"incidentdb/models/gazetteer/internal/geonames"
-
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -32,6 +30,8 @@ import (
 	"strings"
 
 	"incidentdb/models/gazetteer"
+
+	"incidentdb/models/gazetteer/internal/geonames"
 )
 
 const sourceKey = "geonames-cities500"

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"incidentdb/models/gazetteer/internal/geonames"
-
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"incidentdb/models/gazetteer/internal/geonames"
 )
 
 func write(t *testing.T, dir, name, text string) string {

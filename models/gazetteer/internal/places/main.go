@@ -32,8 +32,6 @@
 package main
 
 import (
-	"incidentdb/models/gazetteer/internal/geonames"
-
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -46,6 +44,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"incidentdb/models/gazetteer/internal/geonames"
 )
 
 const (
