@@ -6,6 +6,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
+# SQLite's full-text index (FTS5), which the text index of q needs, is
+# compiled into the driver only with this build tag; every go command
+# below gets it, a bare "go build" does not (the program then says so).
+export GOFLAGS := $(strip $(GOFLAGS) -tags=sqlite_fts5)
+
 .PHONY: help run build test lint fuzz bench clean screenshots
 
 # staticcheck runs through go run at this version, so a fresh machine with
@@ -55,6 +60,7 @@ fuzz:
 	$(GO) test ./extract/numwords -run '^$$' -fuzz '^FuzzFind$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./extract/numwords -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./extract -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./store -run '^$$' -fuzz '^FuzzUnescapeCopyText$$' -fuzztime $(FUZZTIME)
 
 ## bench: the performance run on BENCH_N generated incidents, side by side
 ## with raw SQLite; slow, never part of test or CI. Writes docs/PERFORMANCE.md.

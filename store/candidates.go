@@ -150,7 +150,7 @@ const MaxCandidateRange = 50_000
 func (s *Store) CandidatePairs(ctx context.Context, f models.Filter, window, limit int) ([]models.CandidatePair, error) {
 	var incs []models.Incident
 	err := s.long.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cond, args := where(f)
+		cond, args := where(s.d, f)
 		rows, err := tx.Raw("SELECT "+scoredColumns+" FROM incidents i WHERE "+cond+" LIMIT ?", append(args, MaxCandidateRange+1)...).Rows()
 		if err != nil {
 			return err

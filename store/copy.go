@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"incidentdb/models"
 )
 
 // copyTables lists every table with its columns, parents before children,
@@ -16,7 +18,6 @@ var copyTables = []struct{ name, columns string }{
 	{"casualties", strings.Join(casualtyColumns, ", ")},
 	{"incident_forces", "incident_id, position, name, name_key"},
 	{"incident_countries", "incident_id, position, code"},
-	{"incident_words", "word, incident_id"},
 	{"revisions", "id, incident_id, version, action, actor, changed_at, changes, snapshot"},
 	{"merges", "absorbed_id, survivor_id, survivor_version, survivor_before, survivor_after, merged_at, actor"},
 	{"api_keys", "id, name, role, hash, created_at, last_used_at, revoked_at"},
@@ -64,6 +65,15 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 			if progress != nil {
 				progress(t.name, rows)
 			}
+			if t.name != "incidents" {
+				continue
+			}
+			if rows, err = copyText(ctx, in, out, dst); err != nil {
+				return fmt.Errorf("copy incident_text: %w", err)
+			}
+			if progress != nil {
+				progress("incident_text", rows)
+			}
 		}
 		// The generation goes on from the source's, so that no ETag a client
 		// holds from the old database can match different data on the new.
@@ -78,13 +88,47 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 	})
 }
 
+// copyTable copies the rows of table into dst, columns as they are.
 func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, columns string) (int64, error) {
-	rows, err := in.QueryContext(ctx, "SELECT "+columns+" FROM "+table)
+	ncol := len(strings.Split(columns, ","))
+	insert := "INSERT INTO " + table + " (" + columns + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + ")"
+	return copyRowsInto(ctx, in, out, dst, "SELECT "+columns+" FROM "+table, ncol, insert, ncol, nil)
+}
+
+// copyText writes the text index of dst from the incidents of the source:
+// the engines keep it in forms of their own (a contentless FTS5 table, whose
+// words cannot be read back, and a tsvector), so it is made again from
+// the same words.
+func copyText(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store) (int64, error) {
+	return copyRowsInto(ctx, in, out, dst, "SELECT id, summary, locality FROM incidents", 3, dst.d.textInsertSQL(), 2, func(cells []any) []any {
+		inc := models.Incident{}
+		inc.ID, _ = cells[0].(int64)
+		inc.Summary, _ = cells[1].(string)
+		if loc, ok := cells[2].(string); ok {
+			inc.Locality = &loc
+		}
+		words := indexedWords(&inc)
+		if len(words) == 0 {
+			return nil
+		}
+		return []any{inc.ID, dst.d.textValue(words)}
+	})
+}
+
+// copyRowsInto runs query (of cols columns) on the source and writes each
+// row, through convert when set (nil leaves a row out), with insert: one
+// row's INSERT ... VALUES (...) of ncol values, whose tuple is repeated to
+// write many rows a statement.
+func copyRowsInto(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, query string, cols int, insert string, ncol int, convert func([]any) []any) (int64, error) {
+	head, tuple, ok := strings.Cut(insert, " VALUES ")
+	if !ok {
+		return 0, fmt.Errorf("store: %q has no VALUES", insert)
+	}
+	rows, err := in.QueryContext(ctx, query)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	ncol := len(strings.Split(columns, ","))
 	const batch = 200
 	stmts := map[int]*sql.Stmt{}
 	defer func() {
@@ -96,8 +140,7 @@ func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, 
 		n := len(vals) / ncol
 		st, ok := stmts[n]
 		if !ok {
-			row := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + ")"
-			q := "INSERT INTO " + table + " (" + columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+			q := head + " VALUES " + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
 			var err error
 			if st, err = out.PrepareContext(ctx, dst.d.rebind(q)); err != nil {
 				return err
@@ -110,8 +153,8 @@ func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, 
 	var total int64
 	vals := make([]any, 0, batch*ncol)
 	for rows.Next() {
-		cells := make([]any, ncol)
-		ptrs := make([]any, ncol)
+		cells := make([]any, cols)
+		ptrs := make([]any, cols)
 		for i := range cells {
 			ptrs[i] = &cells[i]
 		}
@@ -121,6 +164,11 @@ func copyTable(ctx context.Context, in *sql.Tx, out *sql.Tx, dst *Store, table, 
 		for i, c := range cells {
 			if b, ok := c.([]byte); ok {
 				cells[i] = string(b) // text comes back as bytes from SQLite
+			}
+		}
+		if convert != nil {
+			if cells = convert(cells); cells == nil {
+				continue
 			}
 		}
 		vals = append(vals, cells...)

@@ -25,10 +25,15 @@ type dialect interface {
 	// the external_id is taken.
 	insertSuffix() string
 	insertIncident(ctx context.Context, st *sql.Stmt, args []any) (int64, error)
-	// sortsWords says whether an incident's words are collected and
-	// written in index order at flush (SQLite's B-tree loves it) rather
-	// than inserted with the incident.
-	sortsWords() bool
+	// The text index of q (migration 0015): SQLite's FTS5, PostgreSQL's
+	// tsvector under GIN, both holding the words of models.Words.
+	// textInsertSQL takes an incident's id and textValue of its words;
+	// textDeleteSQL its id; textMatch is the condition on i.id, with its
+	// argument, that every word starts an indexed word.
+	textInsertSQL() string
+	textDeleteSQL() string
+	textValue(words []string) string
+	textMatch(words []string) (cond string, arg string)
 	// snapshot is the read transaction of an export: one consistent view.
 	snapshot() *sql.TxOptions
 	// migrations is the folder of the engine's migrations; lockMigrations

@@ -12,9 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-
-	"incidentdb/exchange"
-	"incidentdb/models"
 )
 
 // postgresDialect is PostgreSQL: writers side by side (so row locks, and
@@ -58,7 +55,26 @@ func (postgresDialect) insertIncident(ctx context.Context, st *sql.Stmt, args []
 	return id, err
 }
 
-func (postgresDialect) sortsWords() bool { return false }
+func (postgresDialect) textInsertSQL() string {
+	return "INSERT INTO incident_text (incident_id, words) VALUES (?, CAST(? AS tsvector))"
+}
+
+func (postgresDialect) textDeleteSQL() string {
+	return "DELETE FROM incident_text WHERE incident_id = ?"
+}
+
+// textValue is the tsvector's input form, each lexeme quoted as it is:
+// models.Words yields letters and digits only, so nothing needs escaping,
+// and no text search configuration parses, stems or drops them.
+func (postgresDialect) textValue(words []string) string {
+	return "'" + strings.Join(words, "' '") + "'"
+}
+
+// textMatch is a tsquery of prefixes, cast rather than parsed by
+// to_tsquery for the same reason.
+func (postgresDialect) textMatch(words []string) (string, string) {
+	return "i.id IN (SELECT incident_id FROM incident_text WHERE words @@ CAST(? AS tsquery))", "'" + strings.Join(words, "':* & '") + "':*"
+}
 
 func (postgresDialect) snapshot() *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
@@ -97,16 +113,6 @@ func (postgresDialect) importTx(s *Store, ctx context.Context, fn func(tx *gorm.
 
 func (postgresDialect) newSink(run *importRun, conn *sql.Conn) (importSink, error) {
 	return newCopyBatch(run, conn), nil
-}
-
-// eachStored reads decoded rows: PostgreSQL sends each column apart
-// cheaply, and has nothing like SQLite's one-value rows to gain from.
-func (postgresDialect) eachStored(s *Store, ctx context.Context, f models.Filter, fn func(*exchange.StoredRow) error) error {
-	var row exchange.StoredRow
-	return s.each(ctx, f, func(r *incidentRow) error {
-		storedFromRow(r, &row)
-		return fn(&row)
-	})
 }
 
 // Identity columns do not follow explicit ids: move them past the copied

@@ -44,7 +44,21 @@ func (sqliteDialect) insertIncident(ctx context.Context, st *sql.Stmt, args []an
 	return res.LastInsertId()
 }
 
-func (sqliteDialect) sortsWords() bool { return true }
+func (sqliteDialect) textInsertSQL() string {
+	return "INSERT INTO incident_text (rowid, words) VALUES (?, ?)"
+}
+
+func (sqliteDialect) textDeleteSQL() string { return "DELETE FROM incident_text WHERE rowid = ?" }
+
+// textValue is the words as the index's tokenizer splits them: on spaces.
+func (sqliteDialect) textValue(words []string) string { return strings.Join(words, " ") }
+
+// textMatch is an FTS5 query of quoted prefixes, all required: quoted so
+// that a word such as "near" or "not" is a word and not an operator
+// (models.Words yields letters and digits only, never a quote).
+func (sqliteDialect) textMatch(words []string) (string, string) {
+	return "i.id IN (SELECT rowid FROM incident_text WHERE incident_text MATCH ?)", `"` + strings.Join(words, `"* AND "`) + `"*`
+}
 
 // A SQLite read transaction is one consistent view already.
 func (sqliteDialect) snapshot() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
@@ -112,6 +126,11 @@ func isUniqueViolation(err error) bool {
 // openSQLite opens the SQLite database at dsn, a file path or a file:
 // URI. All its policy lives here: pragmas are in the DSN so they reach
 // every pooled connection, not just the one an Exec happens to use.
+// errNoFTS5 says the program was built without SQLite's full-text index,
+// which the driver compiles in only when asked: the text index of q
+// (migration 0015) needs it.
+var errNoFTS5 = errors.New("this build of SQLite has no FTS5, which the text index needs: build with -tags sqlite_fts5 (make build, make run and make test do)")
+
 func openSQLite(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	file, err := sqliteFile(dsn)
 	if err != nil {
@@ -139,6 +158,11 @@ func openSQLite(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	s := &Store{d: sqliteDialect{}, file: file, path: unescapedPath(dsn), w: w, now: func() time.Time { return cfg.now().UTC() }}
+	var fts5 bool
+	if err := w.Raw("SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts5).Error; err != nil || !fts5 {
+		wdb.Close()
+		return nil, errNoFTS5
+	}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		return nil, err

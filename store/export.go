@@ -72,7 +72,7 @@ func (s *Store) each(ctx context.Context, f models.Filter, fn func(*incidentRow)
 	// the driver start a goroutine for every row; the request is checked
 	// between chunks instead.
 	err := s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
-		cond, args := where(f)
+		cond, args := where(s.d, f)
 		q := "SELECT " + incidentColumns + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
 		for {

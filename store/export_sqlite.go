@@ -49,7 +49,7 @@ func (s *Store) eachStoredSQLite(ctx context.Context, f models.Filter, fn func(*
 // wholeTable reports whether f selects every live (or every deleted)
 // incident, which is read by id ranges.
 func wholeTable(f models.Filter) bool {
-	cond, _ := where(f)
+	cond, _ := where(sqliteDialect{}, f)
 	return !strings.Contains(cond, " AND ")
 }
 
@@ -150,7 +150,7 @@ func (s *Store) eachStoredChunks(ctx context.Context, fn func(*exchange.StoredRo
 // readStored reads the chunks of an export by keyset, one after another.
 func (s *Store) readStored(ctx context.Context, f models.Filter, free <-chan *storedChunk, full chan<- *storedChunk, stop <-chan struct{}) error {
 	return s.long.WithContext(context.WithoutCancel(ctx)).Transaction(func(tx *gorm.DB) error {
-		cond, args := where(f)
+		cond, args := where(s.d, f)
 		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id > ? ORDER BY i.id LIMIT ?"
 		var after int64
 		for {
@@ -197,7 +197,7 @@ func (s *Store) readStoredRanges(ctx context.Context, f models.Filter, part, par
 		if err := tx.Raw("SELECT coalesce(min(id), 0) AS lo, coalesce(max(id), -1) AS hi FROM incidents").Scan(&bounds).Error; err != nil {
 			return err
 		}
-		cond, args := where(f)
+		cond, args := where(s.d, f)
 		q := "SELECT " + storedSQL + " FROM incidents i WHERE " + cond + " AND i.id >= ? AND i.id < ? ORDER BY i.id"
 		for k := int64(part); ; k += int64(parts) {
 			lo := bounds.Lo + k*exportChunk

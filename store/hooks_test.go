@@ -1,6 +1,10 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+
+	"incidentdb/models"
+)
 
 // BulkStep lets tests reach the bulk-index path of an import with a few
 // hundred incidents instead of tens of thousands.
@@ -31,5 +35,13 @@ func CopyTables() []string {
 	for _, t := range copyTables {
 		names = append(names, t.name)
 	}
-	return names
+	return append(names, "incident_text")
+}
+
+// CopiesExport says whether the PostgreSQL export of f streams with COPY,
+// its filter written as literals, rather than through decoded rows.
+func CopiesExport(f models.Filter) bool {
+	cond, args := where(postgresDialect{}, f)
+	_, ok := inlineLiterals(cond, args)
+	return ok
 }

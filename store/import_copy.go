@@ -141,11 +141,18 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 	}
 	if !b.staged {
 		// Dropped with the transaction, whatever its end.
-		if _, err := ins.tx.ExecContext(ctx, "CREATE TEMP TABLE import_incidents (LIKE incidents INCLUDING DEFAULTS) ON COMMIT DROP"); err != nil {
-			return 0, err
+		// The text index's words are staged as text too: pgx's COPY is
+		// binary, and it has no encoder for tsvector.
+		for _, q := range []string{
+			"CREATE TEMP TABLE import_incidents (LIKE incidents INCLUDING DEFAULTS) ON COMMIT DROP",
+			"CREATE TEMP TABLE import_text (incident_id BIGINT NOT NULL, words TEXT NOT NULL) ON COMMIT DROP",
+		} {
+			if _, err := ins.tx.ExecContext(ctx, q); err != nil {
+				return 0, err
+			}
 		}
 		b.staged = true
-	} else if _, err := ins.tx.ExecContext(ctx, "TRUNCATE import_incidents"); err != nil {
+	} else if _, err := ins.tx.ExecContext(ctx, "TRUNCATE import_incidents, import_text"); err != nil {
 		return 0, err
 	}
 	if err := b.copyFrom(ctx, incidents); err != nil {
@@ -164,7 +171,7 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		{name: "casualties", cols: casualtyColumns},
 		{name: "incident_forces", cols: []string{"incident_id", "position", "name", "name_key"}},
 		{name: "incident_countries", cols: []string{"incident_id", "position", "code"}},
-		{name: "incident_words", cols: []string{"word", "incident_id"}},
+		{name: "import_text", cols: []string{"incident_id", "words"}},
 		{name: "revisions", cols: []string{"incident_id", "version", "action", "actor", "changed_at", "changes"}},
 	}
 	var lost []batchRecord
@@ -191,8 +198,8 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		if words == nil {
 			words = indexedWords(inc)
 		}
-		for _, w := range words {
-			children[3].add(w, inc.ID)
+		if len(words) > 0 {
+			children[3].add(inc.ID, ins.d.textValue(words))
 		}
 		children[4].add(inc.ID, 1, "create", actor, formatTime(inc.CreatedAt), "[]")
 		ins.addTotals(inc, +1)
@@ -202,6 +209,9 @@ func (b *copyBatch) copy(ctx context.Context, ins *writer, actor string, recs []
 		if err := b.copyFrom(ctx, t); err != nil {
 			return 0, err
 		}
+	}
+	if _, err := ins.tx.ExecContext(ctx, "INSERT INTO incident_text (incident_id, words) SELECT incident_id, CAST(words AS tsvector) FROM import_text"); err != nil {
+		return 0, fmt.Errorf("copy incident_text: %w", err)
 	}
 	for _, r := range lost {
 		r.inc.ID, r.inc.Version = 0, 0

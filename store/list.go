@@ -15,7 +15,7 @@ import (
 // call it, so they select the same incidents. Child-table filters are IN
 // subqueries on the (key, incident_id) indexes, which SQLite answers from
 // the index alone.
-func where(f models.Filter) (string, []any) {
+func where(d dialect, f models.Filter) (string, []any) {
 	conds := []string{"i.deleted_at IS NULL"}
 	if f.Deleted {
 		conds[0] = "i.deleted_at IS NOT NULL"
@@ -65,10 +65,10 @@ func where(f models.Filter) (string, []any) {
 	if f.UpdatedSince != nil {
 		add("i.updated_at >= ?", *f.UpdatedSince)
 	}
-	for _, w := range f.Words {
-		// A prefix range: "attack" finds "attacks" and "attackers". The upper
-		// bound is the word followed by the highest code point.
-		add("i.id IN (SELECT incident_id FROM incident_words WHERE word >= ? AND word < ?)", w, w+"\U0010FFFF")
+	if len(f.Words) > 0 {
+		// Prefixes: "attack" finds "attacks" and "attackers".
+		cond, arg := d.textMatch(f.Words)
+		add(cond, arg)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -78,7 +78,7 @@ func where(f models.Filter) (string, []any) {
 // deep page costs what the first one does.
 func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Page) (models.ListResult, error) {
 	db := s.r.WithContext(ctx)
-	cond, args := where(f)
+	cond, args := where(s.d, f)
 	total, err := s.countMatching(ctx, f, cond, args)
 	if err != nil {
 		return models.ListResult{}, err
@@ -98,7 +98,7 @@ func (s *Store) ListIncidents(ctx context.Context, f models.Filter, p models.Pag
 		} else {
 			g.From = nil
 		}
-		cond, args = where(g)
+		cond, args = where(s.d, g)
 	}
 	if c := p.Cursor; c != nil {
 		if col == "id" {

@@ -118,7 +118,7 @@ func (s *Store) CasualtyReport(ctx context.Context, f models.Filter, dims []mode
 		if table := totalsTableFor(f, dims); table != "" {
 			rep, err = reportFromTotals(tx, table, f, dims)
 		} else {
-			rep, err = reportFromIncidents(tx, f, dims)
+			rep, err = reportFromIncidents(s.d, tx, f, dims)
 		}
 		return err
 	}, &sql.TxOptions{ReadOnly: true})
@@ -218,9 +218,9 @@ type incidentsQuery struct {
 	partsJoin string
 }
 
-func newIncidentsQuery(f models.Filter, dims []models.Dimension) incidentsQuery {
+func newIncidentsQuery(d dialect, f models.Filter, dims []models.Dimension) incidentsQuery {
 	q := incidentsQuery{parts: countsByParts(f, dims)}
-	q.cond, q.condArgs = where(f)
+	q.cond, q.condArgs = where(d, f)
 	var joins, keys, labels []string
 	var joinArgs []any
 	for _, d := range dims {
@@ -243,8 +243,8 @@ func newIncidentsQuery(f models.Filter, dims []models.Dimension) incidentsQuery 
 	return q
 }
 
-func reportFromIncidents(tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
-	q := newIncidentsQuery(f, dims)
+func reportFromIncidents(d dialect, tx *gorm.DB, f models.Filter, dims []models.Dimension) (models.Report, error) {
+	q := newIncidentsQuery(d, f, dims)
 	rep := models.Report{Source: "incidents"}
 	var err error
 	if rep.Rows, err = scanReport(tx, q.grouped, q.args, dims); err != nil {
@@ -383,12 +383,12 @@ func compareValues(a, b []any) int {
 func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error) {
 	var points []models.Point
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		first, last, err := seriesRange(tx, f, interval)
+		first, last, err := seriesRange(s.d, tx, f, interval)
 		if err != nil || first == "" {
 			points = []models.Point{}
 			return err
 		}
-		byPeriod, err := periodCounts(tx, f, interval)
+		byPeriod, err := periodCounts(s.d, tx, f, interval)
 		points = fill(byPeriod, first, last, interval)
 		return err
 	}, &sql.TxOptions{ReadOnly: true})
@@ -397,9 +397,9 @@ func (s *Store) TimeSeries(ctx context.Context, f models.Filter, interval models
 
 // periodCounts counts what matches f per period of interval: from the
 // maintained totals when they can say, else from the incidents by day.
-func periodCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
+func periodCounts(d dialect, tx *gorm.DB, f models.Filter, interval models.Interval) (map[string]models.Counts, error) {
 	byPeriod := map[string]models.Counts{}
-	err := eachCell(tx, f, interval, "", func(_ sql.NullString, p string, c models.Counts) {
+	err := eachCell(d, tx, f, interval, "", func(_ sql.NullString, p string, c models.Counts) {
 		sum := byPeriod[p]
 		sum.Add(c)
 		byPeriod[p] = sum
@@ -413,7 +413,7 @@ func periodCounts(tx *gorm.DB, f models.Filter, interval models.Interval) (map[s
 // incidents are grouped by day in SQL and days folded into periods in Go:
 // ISO weeks are awkward in SQLite, and there are at most a few thousand
 // days. A value and period may come more than once; fn adds them.
-func eachCell(tx *gorm.DB, f models.Filter, interval models.Interval, dim models.Dimension, fn func(value sql.NullString, period string, c models.Counts)) error {
+func eachCell(d dialect, tx *gorm.DB, f models.Filter, interval models.Interval, dim models.Dimension, fn func(value sql.NullString, period string, c models.Counts)) error {
 	var dims []models.Dimension
 	if dim != "" {
 		dims = append(dims, dim)
@@ -435,7 +435,7 @@ func eachCell(tx *gorm.DB, f models.Filter, interval models.Interval, dim models
 			})
 		}
 	}
-	q := newIncidentsQuery(f, append(dims, "day"))
+	q := newIncidentsQuery(d, f, append(dims, "day"))
 	return eachGroup(tx, q.grouped, q.args, n+1, func(labels []sql.NullString, c models.Counts) error {
 		t, err := time.Parse(models.DateLayout, labels[n].String)
 		if err != nil {
@@ -449,7 +449,7 @@ func eachCell(tx *gorm.DB, f models.Filter, interval models.Interval, dim models
 // seriesRange is the first and last day of a series of f: f's from and
 // to, or without them the matching incidents' first and last; "" when
 // there are none. A range longer than MaxPoints periods is refused.
-func seriesRange(tx *gorm.DB, f models.Filter, interval models.Interval) (first, last string, err error) {
+func seriesRange(d dialect, tx *gorm.DB, f models.Filter, interval models.Interval) (first, last string, err error) {
 	if f.From != nil {
 		first = *f.From
 	}
@@ -457,7 +457,7 @@ func seriesRange(tx *gorm.DB, f models.Filter, interval models.Interval) (first,
 		last = *f.To
 	}
 	if first == "" || last == "" {
-		cond, args := where(f)
+		cond, args := where(d, f)
 		var lo, hi sql.NullString
 		// Two subqueries: SQLite answers a lone min() or max() from the
 		// index, but both in one query scan every row.
@@ -494,7 +494,7 @@ const MaxGroupedPoints = 200_000
 func (s *Store) GroupedTimeSeries(ctx context.Context, f models.Filter, interval models.Interval, g models.SeriesGroup) (models.GroupedSeries, error) {
 	out := models.GroupedSeries{Interval: interval, GroupBy: g.By, Series: []models.Series{}, Points: []models.Point{}}
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		first, last, err := seriesRange(tx, f, interval)
+		first, last, err := seriesRange(s.d, tx, f, interval)
 		if err != nil || first == "" {
 			return err
 		}
@@ -504,7 +504,7 @@ func (s *Store) GroupedTimeSeries(ctx context.Context, f models.Filter, interval
 			by     map[string]models.Counts
 		}
 		byValue := map[sql.NullString]*cells{}
-		err = eachCell(tx, f, interval, g.By, func(v sql.NullString, p string, c models.Counts) {
+		err = eachCell(s.d, tx, f, interval, g.By, func(v sql.NullString, p string, c models.Counts) {
 			cs := byValue[v]
 			if cs == nil {
 				cs = &cells{value: valueOf(g.By, v), by: map[string]models.Counts{}}
@@ -537,7 +537,7 @@ func (s *Store) GroupedTimeSeries(ctx context.Context, f models.Filter, interval
 		for _, cs := range ranked {
 			out.Series = append(out.Series, models.Series{Value: cs.value, Totals: cs.totals, Points: fill(cs.by, first, last, interval)})
 		}
-		byPeriod, err := periodCounts(tx, f, interval)
+		byPeriod, err := periodCounts(s.d, tx, f, interval)
 		out.Points = fill(byPeriod, first, last, interval)
 		return err
 	}, &sql.TxOptions{ReadOnly: true})

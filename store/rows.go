@@ -63,13 +63,6 @@ func (r *incidentRow) size() int {
 	return n
 }
 
-type wordRow struct {
-	Word       string `gorm:"column:word;primaryKey"`
-	IncidentID int64  `gorm:"column:incident_id;primaryKey"`
-}
-
-func (wordRow) TableName() string { return "incident_words" }
-
 func formatTime(t time.Time) string { return models.FormatTime(t) }
 
 // parseTime reads a stored timestamp; RFC3339Nano reads the fixed width

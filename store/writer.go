@@ -1,14 +1,12 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -22,15 +20,13 @@ import (
 // totals, labels), with statements prepared once per transaction,
 // on first use. Create, replace, patch, delete, restore and import all go
 // through it, one incident at a time over HTTP or a million in an import.
-// Totals, labels and (on SQLite) words are collected and written at flush,
+// Totals and labels are collected and written at flush,
 // which every transaction that used a writer ends with.
 type writer struct {
-	ctx          context.Context
-	g            *gorm.DB             // the transaction, as GORM holds it
-	tx           *sql.Tx              // the same, for the prepared statements
-	stmts        map[string]*sql.Stmt // by SQL
-	wordsJSON    []byte
-	pendingWords []wordRow
+	ctx   context.Context
+	g     *gorm.DB             // the transaction, as GORM holds it
+	tx    *sql.Tx              // the same, for the prepared statements
+	stmts map[string]*sql.Stmt // by SQL
 	// nextWords, when set, are the words of the next incident inserted,
 	// split ahead by the import.
 	nextWords []string
@@ -75,7 +71,6 @@ var (
 	insertIncidentSQL = "INSERT INTO incidents (" + columnNames("", insertedColumn) + ") VALUES (" + placeholders(insertedColumn) + ")"
 	lookupSQL         = "SELECT id FROM incidents WHERE external_id = ?"
 	revisionSQL       = "INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)"
-	wordsSQL          = "INSERT INTO incident_words (word, incident_id) SELECT value ->> 0, value ->> 1 FROM json_each(?)"
 )
 
 // stmt is q prepared in the writer's transaction, once.
@@ -124,7 +119,6 @@ var casualtiesInsert = "casualties (" + strings.Join(casualtyColumns, ", ") + ")
 const (
 	forcesInsert    = "incident_forces (incident_id, position, name, name_key)"
 	countriesInsert = "incident_countries (incident_id, position, code)"
-	wordsInsert     = "incident_words (word, incident_id)"
 )
 
 // casualtyColumns are the columns of the casualties table, in the order of
@@ -160,10 +154,6 @@ func unattributedValues(inc *models.Incident) ([]any, bool) {
 	return []any{inc.ID, unattributedPosition, "", nil, nil, nil, models.Value0(k), known(k), models.Value0(w), known(w),
 		models.Value0(kl), models.Value0(kh), models.Value0(wl), models.Value0(wh)}, true
 }
-
-// maxRowsPerInsert keeps rows times columns far below SQLite's limit on
-// host parameters.
-const maxRowsPerInsert = 64
 
 // insertRows inserts len(values)/cols rows into table, cols values a row,
 // up to perStatement rows a statement. Tables with a foreign key take one
@@ -275,13 +265,8 @@ func (w *writer) writeChildren(inc *models.Incident) error {
 	return w.insertWords(inc.ID, words)
 }
 
-// deleteChildren removes what writeChildren wrote for cur. Words go by
-// their keys (the word index has no index by incident), so those waiting
-// to be written go first.
+// deleteChildren removes what writeChildren wrote for cur.
 func (w *writer) deleteChildren(cur *models.Incident) error {
-	if err := w.flushWords(); err != nil {
-		return err
-	}
 	for _, table := range []string{"casualties", "incident_forces", "incident_countries"} {
 		st, err := w.stmt("DELETE FROM " + table + " WHERE incident_id = ?")
 		if err != nil {
@@ -291,10 +276,8 @@ func (w *writer) deleteChildren(cur *models.Incident) error {
 			return err
 		}
 	}
-	if words := indexedWords(cur); len(words) > 0 {
-		return w.g.Exec("DELETE FROM incident_words WHERE incident_id = ? AND word IN ?", cur.ID, words).Error
-	}
-	return nil
+	_, err := w.exec(w.d.textDeleteSQL(), cur.ID)
+	return err
 }
 
 // revision records one version of inc: what the change changed (JSON
@@ -317,69 +300,13 @@ func (w *writer) revision(inc *models.Incident, action, actor, changes string, s
 	return err
 }
 
-// insertWords indexes an incident's words. On SQLite they are collected
-// and written in word order by flushWords: the word index is a B-tree on
-// (word, incident), and thirty-odd inserts per incident at random places
-// in it were the largest part of an import.
+// insertWords indexes an incident's words for q, one row of the text
+// index per incident.
 func (w *writer) insertWords(id int64, words []string) error {
 	if len(words) == 0 {
 		return nil
 	}
-	if !w.d.sortsWords() {
-		a := w.args[:0]
-		for _, word := range words {
-			a = append(a, word, id)
-		}
-		w.args = a[:0]
-		return w.insertRows(wordsInsert, 2, maxRowsPerInsert, a)
-	}
-	for _, word := range words {
-		w.pendingWords = append(w.pendingWords, wordRow{Word: word, IncidentID: id})
-	}
-	if len(w.pendingWords) >= maxPendingWords {
-		return w.flushWords()
-	}
-	return nil
-}
-
-// maxPendingWords bounds the words held for flushWords: about ten thousand
-// incidents' worth, a few megabytes.
-const maxPendingWords = 300_000
-
-// flushWords writes the collected words in index order, as one JSON array
-// that json_each spreads into rows inside the engine rather than a bound
-// parameter (a cgo call) per word. It must run before anything in the
-// transaction reads or deletes words.
-func (w *writer) flushWords() error {
-	if len(w.pendingWords) == 0 {
-		return nil
-	}
-	slices.SortFunc(w.pendingWords, func(a, b wordRow) int {
-		if c := strings.Compare(a.Word, b.Word); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.IncidentID, b.IncidentID)
-	})
-	st, err := w.stmt(wordsSQL)
-	if err != nil {
-		return err
-	}
-	// models.Words yields letters and digits only: nothing to escape.
-	b := append(w.wordsJSON[:0], '[')
-	for i, w := range w.pendingWords {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `["`...)
-		b = append(b, w.Word...)
-		b = append(b, `",`...)
-		b = strconv.AppendInt(b, w.IncidentID, 10)
-		b = append(b, ']')
-	}
-	b = append(b, ']')
-	w.wordsJSON = b[:0]
-	w.pendingWords = w.pendingWords[:0]
-	_, err = st.ExecContext(w.ctx, string(b))
+	_, err := w.exec(w.d.textInsertSQL(), id, w.d.textValue(words))
 	return err
 }
 
@@ -398,13 +325,10 @@ func (w *writer) addTotals(inc *models.Incident, sign int) {
 	}
 }
 
-// flush writes the collected words and labels, adds the collected totals
+// flush writes the collected labels, adds the collected totals
 // and marks the data changed: the last step of every transaction that
 // used the writer.
 func (w *writer) flush() error {
-	if err := w.flushWords(); err != nil {
-		return err
-	}
 	if err := writeLabels(w.g, w.labels); err != nil {
 		return err
 	}

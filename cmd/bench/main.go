@@ -8,7 +8,8 @@
 // belongs to the engine measured.
 //
 // It takes minutes at a million incidents and is never part of make test:
-// run it with make bench, or go run ./cmd/bench -n 100000 for a quick pass.
+// run it with make bench, or go run -tags sqlite_fts5 ./cmd/bench -n 100000
+// for a quick pass.
 // The data set and the database are cached in -dir and reused until
 // -rebuild. Every request goes to 127.0.0.1, every loop is bounded in count
 // and in time, and the server it starts is stopped on every way out.
@@ -143,7 +144,7 @@ func run(ctx context.Context, cfg config) error {
 	}
 	env := machine(raw)
 	out := report{cfg: cfg, env: env, ds: ds, rows: res, date: started, took: time.Since(started),
-		command: "go run ./cmd/bench " + shellJoin(cfg.args)}
+		command: "go run -tags sqlite_fts5 ./cmd/bench " + shellJoin(cfg.args)}
 	fmt.Println()
 	fmt.Print(out.text())
 	// The document holds the figures the targets are about; a quick or

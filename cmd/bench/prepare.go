@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -221,6 +222,12 @@ func (ds *dataset) baselines(ctx context.Context, cfg config) error {
 	if err != nil {
 		return fmt.Errorf("sqlite3 baseline: %w", err)
 	}
+	textSecs, err := baselineText(ctx, ds.baseline)
+	if err != nil {
+		return fmt.Errorf("sqlite3 baseline, text index: %w", err)
+	}
+	secs += textSecs
+	steps = append(steps, step{Name: "words (FTS5, by the bench's SQLite)", Seconds: textSecs})
 	ds.BaselineSeconds, ds.BaselineSteps = secs, steps
 	if ds.BaselineBytes, err = fileSize(ds.baseline); err != nil {
 		return err
@@ -241,6 +248,24 @@ func (ds *dataset) baselines(ctx context.Context, cfg config) error {
 	ds.FlatObjects, _ = dbstat(ctx, cli, ds.flat)
 	logf("flat table took %.1f s, %s", ds.FlatSeconds, mib(ds.FlatBytes))
 	return nil
+}
+
+// baselineText runs baselineTextSQL on db with the pragmas of the shell
+// script, then checkpoints, and returns the seconds it took.
+func baselineText(ctx context.Context, db string) (float64, error) {
+	conn, err := sql.Open("sqlite3", "file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_cache_size=-131072")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	start := time.Now()
+	if _, err := conn.ExecContext(ctx, baselineTextSQL()); err != nil {
+		return 0, err
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return 0, err
+	}
+	return time.Since(start).Seconds(), nil
 }
 
 // runScript feeds script to the sqlite3 shell on db and returns the wall

@@ -99,10 +99,10 @@ INSERT INTO incident_countries (incident_id, position, code)
 SELECT i.id, j.n - 1, j.v FROM incidents i, jsonb_array_elements_text(i.contributing_countries::jsonb) WITH ORDINALITY j(v, n);
 `)
 	b.WriteString(pgMark("forces+countries"))
-	fmt.Fprintf(&b, `INSERT INTO incident_words (word, incident_id)
-SELECT w, s.rid FROM staging s, unnest(%s) w
+	fmt.Fprintf(&b, `INSERT INTO incident_text (incident_id, words)
+SELECT s.rid, array_to_tsvector(array_agg(DISTINCT w)) FROM staging s, unnest(%s) w
 WHERE length(w) >= 2 AND w NOT IN (%s)
-ON CONFLICT DO NOTHING;
+GROUP BY s.rid;
 `, pgWords(), sqlList(stopWords))
 	b.WriteString(pgMark("words"))
 	b.WriteString(`INSERT INTO revisions (incident_id, version, action, actor, changed_at, changes)
