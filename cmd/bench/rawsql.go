@@ -218,7 +218,8 @@ func (r *rawSQL) getByID(ctx context.Context, id int64) error {
 
 // listFilter is the part of the list filters the bench uses.
 type listFilter struct {
-	region, from, to string // region as its folded key
+	region, from, to string   // region as its folded key
+	words            []string // q's words, folded
 }
 
 type keyset struct {
@@ -240,6 +241,16 @@ func (r *rawSQL) page(ctx context.Context, f listFilter, after *keyset, limit in
 	if f.from != "" {
 		where += " AND occurred_on >= ?"
 		args = append(args, f.from)
+	}
+	if len(f.words) > 0 {
+		// The text index of migration 0015, as each engine queries it.
+		if r.pg {
+			where += " AND id IN (SELECT incident_id FROM incident_text WHERE words @@ CAST(? AS tsquery))"
+			args = append(args, "'"+strings.Join(f.words, "':* & '")+"':*")
+		} else {
+			where += " AND id IN (SELECT rowid FROM incident_text WHERE incident_text MATCH ?)"
+			args = append(args, `"`+strings.Join(f.words, `"* AND "`)+`"*`)
+		}
 	}
 	countWhere, countArgs := where, args
 	if f.to != "" {
