@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -224,7 +225,9 @@ func (c *copyOutRows) line(line []byte) error {
 		c.row[i] = unescapeCopyText(field)
 	}
 	for _, cell := range []int{exchange.CellLatitude, exchange.CellLongitude} {
-		if v := c.row[cell]; v != "" {
+		// PostgreSQL's shortest text is Go's but for an exponent, which
+		// it writes for magnitudes under 1e-4.
+		if v := c.row[cell]; strings.ContainsAny(v, "eE") {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || math.IsInf(f, 0) {
 				return fmt.Errorf("store: incident %s has a coordinate %q the export cannot read", c.row[exchange.CellID], v)
@@ -247,10 +250,12 @@ func (c *copyOutRows) line(line []byte) error {
 // for a control character.
 var copyEscapes = [256]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v'}
 
-// unescapeCopyText undoes COPY's text escapes.
+// unescapeCopyText undoes COPY's text escapes. A field without any is
+// returned in place, not copied: EachStored's fn may not keep the row, and
+// the bytes stay as they are until it has returned.
 func unescapeCopyText(field []byte) string {
 	if bytes.IndexByte(field, '\\') < 0 {
-		return string(field)
+		return unsafe.String(unsafe.SliceData(field), len(field))
 	}
 	out := make([]byte, 0, len(field))
 	for i := 0; i < len(field); i++ {

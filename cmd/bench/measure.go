@@ -472,12 +472,20 @@ func (m *measurer) export(ctx context.Context) ([]row, error) {
 		raw = append(raw, time.Since(t))
 		rawRows = n
 	}
-	shell := m.shellExport(ctx)
+	shell, shellRate := m.shellExport(ctx)
 	r := latency(fmt.Sprintf("CSV export, all %s incidents", thousands(float64(m.live))), ours, raw)
 	r.P99 = "—"
 	oursRate := float64(m.live) / r.med.Seconds()
 	rawRate := float64(rawRows) / r.rawMed.Seconds()
-	r.check("≥ 300,000 incidents/s", oursRate >= 300000, fmt.Sprintf("%s incidents/s, %.2f× short", thousands(oursRate), 300000/oursRate))
+	if m.ds.pg && shellRate > 0 {
+		// Issue 18: where psql's own COPY streams less than the target on
+		// the machine, 0.9× of it is what the export can be held to.
+		want := min(300000, 0.9*shellRate)
+		r.check(fmt.Sprintf("≥ 300,000 incidents/s, or ≥ 0.9× psql COPY (%s/s)", thousands(shellRate)), oursRate >= want,
+			fmt.Sprintf("%s incidents/s, %.2f× psql COPY", thousands(oursRate), oursRate/shellRate))
+	} else {
+		r.check("≥ 300,000 incidents/s", oursRate >= 300000, fmt.Sprintf("%s incidents/s, %.2f× short", thousands(oursRate), 300000/oursRate))
+	}
 	r.Note = fmt.Sprintf("%s incidents/s ours, %s incidents/s SQL%s; %s", thousands(oursRate), thousands(rawRate), shell, mib(size))
 	if got != m.live || rawRows != m.live {
 		r.differs = fmt.Sprintf("%d live incidents; our file has %d records after the header, the SQL wrote %d rows", m.live, got, rawRows)
@@ -494,22 +502,23 @@ func (m *measurer) export(ctx context.Context) ([]row, error) {
 
 // shellExport is what the engine's own shell streams as CSV from the same
 // rows, the reference the export target was set against: sqlite3 -csv, or
-// psql running COPY ... TO STDOUT. "" when the shell is missing.
-func (m *measurer) shellExport(ctx context.Context) string {
+// psql running COPY ... TO STDOUT, as a note and a rate. "" and 0 when
+// the shell is missing.
+func (m *measurer) shellExport(ctx context.Context) (string, float64) {
 	q := "SELECT " + m.raw.cols() + " FROM incidents WHERE deleted_at IS NULL ORDER BY id"
 	var cmd *exec.Cmd
 	name := "sqlite3 shell -csv"
 	if m.ds.pg {
 		cli, err := exec.LookPath(m.cfg.psql)
 		if err != nil || m.cfg.psql == "" {
-			return ""
+			return "", 0
 		}
 		cmd = exec.CommandContext(ctx, cli, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", m.ds.db, "-c", "COPY ("+q+") TO STDOUT WITH (FORMAT csv)")
 		name = "psql COPY TO STDOUT csv"
 	} else {
 		cli, err := exec.LookPath(m.cfg.sqlite3)
 		if err != nil || m.cfg.sqlite3 == "" {
-			return ""
+			return "", 0
 		}
 		cmd = exec.CommandContext(ctx, cli, "-readonly", "-csv", m.ds.db, q)
 	}
@@ -518,9 +527,10 @@ func (m *measurer) shellExport(ctx context.Context) string {
 	t := time.Now()
 	if err := cmd.Run(); err != nil {
 		logf("%s: %v", name, err)
-		return ""
+		return "", 0
 	}
-	return fmt.Sprintf("; %s: %s incidents/s", name, thousands(float64(c.records)/time.Since(t).Seconds()))
+	rate := float64(c.records) / time.Since(t).Seconds()
+	return fmt.Sprintf("; %s: %s incidents/s", name, thousands(rate)), rate
 }
 
 // build reports what preparing the data set measured: the import against
