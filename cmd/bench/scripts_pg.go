@@ -132,7 +132,7 @@ BEGIN;
 `)
 	fmt.Fprintf(&b, `INSERT INTO flat SELECT rid, nullif(external_id, ''), occurred_on, date_precision, nullif(mission, ''), nullif(country, ''),
 	nullif(region, ''), nullif(locality, ''), nullif(latitude, '')::double precision, nullif(longitude, '')::double precision, type, summary,
-	killed::integer, wounded::integer, forces, contributing_countries, casualties, sources, %[1]s, %[1]s, NULL, 1
+	coalesce(nullif(killed, '')::integer, 0), coalesce(nullif(wounded, '')::integer, 0), forces, contributing_countries, casualties, sources, %[1]s, %[1]s, NULL, 1
 FROM staging ORDER BY rid;
 `, pgNow)
 	b.WriteString(pgMark("rows"))
