@@ -25,6 +25,7 @@ var copyTables = []struct{ name, columns string }{
 	{"totals_year", totalsColumns},
 	{"totals_month", totalsColumns},
 	{"totals_by_month", totalsColumns},
+	{"totals_year_place", totalsColumns},
 	{"name_labels", "kind, key, label"},
 }
 

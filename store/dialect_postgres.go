@@ -140,6 +140,9 @@ func pgUniqueViolation(err error) bool {
 // openPostgres opens one pool for reads and writes: PostgreSQL runs
 // writers side by side, and the store guards each read-then-write with a
 // row lock and a version check.
+// pgWriters is the size of the writers' pool.
+const pgWriters = 4
+
 func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	db, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
 	if err != nil {
@@ -152,30 +155,47 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(16)
 	sqlDB.SetMaxIdleConns(16)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{d: postgresDialect{}, w: db, r: db, now: func() time.Time { return cfg.now().UTC() }}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("reach PostgreSQL: %w", err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	// Writers get a pool of their own: a write may wait on the row locks
+	// of the totals it changes, and while it waits it holds a connection
+	// that a page read would otherwise have had. Writes to the same
+	// totals rows go one after another whatever the pool, so a few
+	// connections are all they can use.
+	w, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	if err == nil {
+		err = limitPool(w, pgWriters)
+	}
+	if err != nil {
 		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL for writes: %w", err)
+	}
+	s := &Store{d: postgresDialect{}, w: w, r: db, now: func() time.Time { return cfg.now().UTC() }}
+	fail := func(err error) (*Store, error) {
+		sqlDB.Close()
+		if wdb, e := w.DB(); e == nil {
+			wdb.Close()
+		}
 		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return fail(err)
 	}
 	long, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
 	if err == nil {
 		err = limitPool(long, cfg.longReaders)
 	}
 	if err != nil {
-		sqlDB.Close()
-		return nil, fmt.Errorf("open PostgreSQL for exports: %w", err)
+		return fail(fmt.Errorf("open PostgreSQL for exports: %w", err))
 	}
 	s.long = long
 	if s.ping, err = gorm.Open(postgres.Open(dsn), cfg.gorm()); err == nil {
 		err = limitPool(s.ping, 1)
 	}
 	if err != nil {
-		sqlDB.Close()
-		return nil, fmt.Errorf("open PostgreSQL for readiness: %w", err)
+		return fail(fmt.Errorf("open PostgreSQL for readiness: %w", err))
 	}
 	return s, nil
 }

@@ -143,6 +143,11 @@ func totalsTableFor(f models.Filter, dims []models.Dimension) string {
 	}
 	yearAligned := (f.From == nil || strings.HasSuffix(*f.From, "-01-01")) && (f.To == nil || strings.HasSuffix(*f.To, "-12-31"))
 	if yearAligned && !slices.Contains(dims, "month") {
+		if len(f.Missions)+len(f.Types)+len(f.Datasets) == 0 && !slices.ContainsFunc(dims, func(d models.Dimension) bool {
+			return d != "region" && d != "country" && d != "year"
+		}) {
+			return "totals_year_place"
+		}
 		return "totals_year"
 	}
 	if (f.From == nil || strings.HasSuffix(*f.From, "-01")) && (f.To == nil || isMonthEnd(*f.To)) {

@@ -436,7 +436,7 @@ func TestReportsAndSeriesEqualBruteForceBeforeAndAfterChanges(t *testing.T) {
 		}
 	}
 	check("after unmerges")
-	if sources["totals_all"] == 0 || sources["totals_year"] == 0 || sources["totals_month"] == 0 || sources["incidents"] == 0 {
+	if sources["totals_all"] == 0 || sources["totals_year"] == 0 || sources["totals_year_place"] == 0 || sources["totals_month"] == 0 || sources["incidents"] == 0 {
 		t.Errorf("not every source was exercised: %v", sources)
 	}
 }

@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,7 +56,7 @@ func TestMigrationDropsTheSourcesTableAndKeepsEverySource(t *testing.T) {
 	*store.MigrateUpTo = 13
 	old := openAt(t, dsn)
 	*store.MigrateUpTo = 0
-	standInTextIndex(t, dsn)
+	standInLaterTables(t, dsn)
 	if res, err := old.Import(ctx, "test", &sliceReader{items: synthInputs(300, 14)}, models.ImportOptions{}); err != nil || res.Created != 300 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
@@ -101,7 +103,7 @@ func TestMigrationDropsTheSourcesTableAndKeepsEverySource(t *testing.T) {
 		t.Fatalf("%d source rows, %d incidents with several: the data tests too little", rows, several)
 	}
 
-	dropStandInTextIndex(t, dsn)
+	dropStandIns(t, dsn)
 	s := openAt(t, dsn)
 	if tableExists(t, db, dsn, "sources") {
 		t.Error("a table named sources remains after the migration")
@@ -195,25 +197,36 @@ func TestTheCopyTablesAreTheSchema(t *testing.T) {
 	}
 }
 
-// standInTextIndex gives a database migrated to before 0015 a table where
-// today's writer puts the words of q, so that a test can write it with
-// today's code; dropStandInTextIndex takes it away before the migrations
-// go on. The incidents written meanwhile have no words until they are
-// written again.
-func standInTextIndex(tb testing.TB, dsn string) {
+// standInLaterTables gives a database migrated to before 0015 the tables
+// today's writer also writes (the text index of 0015, the totals of 0016),
+// so that a test can write it with today's code; dropStandIns takes them
+// away before the migrations go on, which build them again from what the
+// database holds (the incidents written meanwhile have no words until
+// they are written again).
+func standInLaterTables(tb testing.TB, dsn string) {
 	tb.Helper()
-	q := "CREATE TABLE incident_text (words TEXT)"
+	engine, text := "sqlite", "CREATE TABLE incident_text (words TEXT)"
 	if store.IsPostgres(dsn) {
-		q = "CREATE TABLE incident_text (incident_id BIGINT, words TSVECTOR)"
+		engine, text = "postgres", "CREATE TABLE incident_text (incident_id BIGINT, words TSVECTOR)"
 	}
-	if _, err := rawDB(tb, dsn).Exec(q); err != nil {
+	ddl, err := os.ReadFile(filepath.Join("migrations", engine, "0016_totals_by_year_and_place.sql"))
+	if err != nil {
 		tb.Fatal(err)
+	}
+	create, _, _ := strings.Cut(string(ddl), "INSERT INTO")
+	db := rawDB(tb, dsn)
+	for _, q := range []string{text, create} {
+		if _, err := db.Exec(q); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
 
-func dropStandInTextIndex(tb testing.TB, dsn string) {
+func dropStandIns(tb testing.TB, dsn string) {
 	tb.Helper()
-	if _, err := rawDB(tb, dsn).Exec("DROP TABLE incident_text"); err != nil {
-		tb.Fatal(err)
+	for _, table := range []string{"incident_text", "totals_year_place"} {
+		if _, err := rawDB(tb, dsn).Exec("DROP TABLE " + table); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }

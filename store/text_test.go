@@ -181,13 +181,13 @@ func TestMigrationMovesTheWordsIntoTheTextIndex(t *testing.T) {
 	*store.MigrateUpTo = 14
 	old := openAt(t, dsn)
 	*store.MigrateUpTo = 0
-	standInTextIndex(t, dsn)
+	standInLaterTables(t, dsn)
 	if res, err := old.Import(ctx, "test", &sliceReader{items: synthInputs(200, 32)}, models.ImportOptions{}); err != nil || res.Created != 200 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
 	live := allIncidents(t, old)
 	old.Close()
-	dropStandInTextIndex(t, dsn)
+	dropStandIns(t, dsn)
 	// The words as the writers before 0015 stored them, a row each.
 	db := rawDB(t, dsn)
 	ins := rebindFor(dsn, "INSERT INTO incident_words (word, incident_id) VALUES (?, ?)")

@@ -6,7 +6,8 @@ import (
 	"incidentdb/models"
 )
 
-var totalsTables = []totalsTable{{"totals_all", 0, false}, {"totals_year", 4, false}, {"totals_month", 7, false}, {"totals_by_month", 7, true}}
+var totalsTables = []totalsTable{{"totals_all", 0, false, false}, {"totals_year", 4, false, false}, {"totals_month", 7, false, false},
+	{"totals_by_month", 7, true, false}, {"totals_year_place", 4, false, true}}
 
 type totalsTable struct {
 	name string
@@ -14,6 +15,9 @@ type totalsTable struct {
 	// periodOnly tables total each period over everything: their place and
 	// type keys are ''.
 	periodOnly bool
+	// placeOnly tables total each period and place over every mission,
+	// type and dataset: those keys are ''.
+	placeOnly bool
 }
 
 // key returns the key columns of inc's row in t: period, region_key,
@@ -22,6 +26,9 @@ func (t totalsTable) key(inc *models.Incident) (period, regionKey, region, count
 	period = inc.OccurredOn[:t.size]
 	if t.periodOnly {
 		return period, "", "", "", "", "", "", ""
+	}
+	if t.placeOnly {
+		return period, deref(foldPtr(inc.Region)), deref(inc.Region), deref(inc.Country), "", "", "", ""
 	}
 	return period, deref(foldPtr(inc.Region)), deref(inc.Region), deref(inc.Country),
 		deref(foldPtr(inc.Mission)), deref(inc.Mission), string(inc.Type), deref(inc.Dataset)

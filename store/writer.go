@@ -345,6 +345,13 @@ func (w *writer) flush() error {
 	})
 	for _, k := range keys {
 		c := w.totals[k]
+		if c == (sums{}) {
+			// An edit that moves nothing between totals (a locality, a
+			// summary) took its incident away and added it back: an
+			// upsert of zeros would only lock the row and, on PostgreSQL,
+			// leave a dead version of it for every edit.
+			continue
+		}
 		args := []any{k.period, k.regionKey, k.region, k.country, k.missionKey, k.mission, k.typ, k.dataset}
 		for _, n := range c {
 			args = append(args, n)

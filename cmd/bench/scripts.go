@@ -206,6 +206,10 @@ FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4, 5, 7, 8;
 SELECT substr(occurred_on, 1, 7), '', '', '', '', '', '', '', %s
 FROM incidents WHERE deleted_at IS NULL GROUP BY 1;
 `, cols, sums)
+	fmt.Fprintf(&b, `INSERT INTO totals_year_place %s
+SELECT substr(occurred_on, 1, 4), coalesce(region_key, ''), coalesce(min(region), ''), coalesce(country, ''), '', '', '', '', %s
+FROM incidents WHERE deleted_at IS NULL GROUP BY 1, 2, 4;
+`, cols, sums)
 	return b.String()
 }
 
