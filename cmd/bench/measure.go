@@ -555,16 +555,22 @@ func (m *measurer) build(context.Context) ([]row, error) {
 	} else {
 		imp.Target, imp.Met = target, "not measured: "+ds.BaselineSkipped
 	}
+	// Issue 18 holds PostgreSQL's database to 2× its flat table: its
+	// rows carry a header of 24 bytes where SQLite's carry a few.
+	sizeLimit, sizeTarget := 1.5, "≤ 1.5× flat table"
+	if ds.pg {
+		sizeLimit, sizeTarget = 2, "≤ 2× flat table"
+	}
 	if ds.FlatBytes > 0 {
 		ratio := float64(ds.DBBytes) / float64(ds.FlatBytes)
 		size.Raw, size.Ratio = mib(ds.FlatBytes), fmt.Sprintf("%.2f×", ratio)
-		size.check("≤ 1.5× flat table", ratio <= 1.5, fmt.Sprintf("%.2f× the flat table", ratio))
+		size.check(sizeTarget, ratio <= sizeLimit, fmt.Sprintf("%.2f× the flat table", ratio))
 		size.Note = fmt.Sprintf("SQL side: one flat table with the incidents indexes; our schema loaded by %s: %s", shell, mib(ds.BaselineBytes))
 		if ds.pg {
 			size.Note += fmt.Sprintf("; pg_database_size of ours, system catalogs included: %s", mib(ds.DBWholeBytes))
 		}
 	} else {
-		size.Target, size.Met = "≤ 1.5× flat table", "not measured: "+ds.BaselineSkipped
+		size.Target, size.Met = sizeTarget, "not measured: "+ds.BaselineSkipped
 	}
 	if !ds.Built.IsZero() {
 		imp.Note += "; measured " + ds.Built.Format("2006-01-02") + " when the database was built"
