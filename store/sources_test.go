@@ -171,23 +171,11 @@ func TestTheCopyTablesAreTheSchema(t *testing.T) {
 	if store.IsPostgres(dsn) {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
 	}
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+	for _, n := range queryStrings(t, db, q) {
 		if n != "schema_migrations" && n != "meta" {
 			names = append(names, n)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	want := store.CopyTables()
 	slices.Sort(names)

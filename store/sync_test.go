@@ -330,23 +330,33 @@ func TestTheColumnTableIsTheSchema(t *testing.T) {
 	if store.IsPostgres(dsn) {
 		q = "SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents' AND table_schema = current_schema() ORDER BY ordinal_position"
 	}
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
+	names := queryStrings(t, db, q)
 	want := strings.Split(store.IncidentColumns, ", ")
 	slices.Sort(names)
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("the schema has %v, the column table %v", names, want)
 	}
+}
+
+// queryStrings is the one text column of every row q selects.
+func queryStrings(tb testing.TB, db *sql.DB, q string) []string {
+	tb.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
