@@ -1,15 +1,20 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 )
@@ -183,7 +188,7 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return fail(err)
 	}
-	long, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
+	long, err := openLongPostgres(dsn, cfg)
 	if err == nil {
 		err = limitPool(long, cfg.longReaders)
 	}
@@ -198,4 +203,22 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 		return fail(fmt.Errorf("open PostgreSQL for readiness: %w", err))
 	}
 	return s, nil
+}
+
+// longReadBuffer is what the connections of exports read from the socket
+// at once. pgx reads 8 KiB at a time, enough for a page of rows, which for
+// a COPY of a whole table is a system call every dozen incidents.
+const longReadBuffer = 256 << 10
+
+// openLongPostgres opens the pool of exports and dry runs, whose
+// connections read the socket through a buffer of longReadBuffer.
+func openLongPostgres(dsn string, cfg config) (*gorm.DB, error) {
+	pc, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	pc.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, longReadBuffer), w)
+	}
+	return gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc)}), cfg.gorm())
 }

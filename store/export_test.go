@@ -56,6 +56,12 @@ func TestExportStoredMatchesDecoded(t *testing.T) {
 		}
 		items = append(items, in)
 	}
+	// Figures not known, estimates, claims that disagree, datasets: cells
+	// that PostgreSQL's COPY leaves to Go as plain columns and flags.
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		items = append(items, randomIncident(r))
+	}
 	res, err := s.Import(context.Background(), "test", &sliceReader{items: items}, models.ImportOptions{})
 	if err != nil {
 		t.Fatal(err, res.Errors)

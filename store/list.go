@@ -41,7 +41,9 @@ func where(d dialect, f models.Filter) (string, []any) {
 	case len(f.Nationalities) > 0:
 		add("i.id IN (SELECT incident_id FROM casualties WHERE nationality IN ?)", f.Nationalities)
 	case len(f.Groups) > 0:
-		add("i.id IN (SELECT incident_id FROM casualties WHERE grp IN ?)", models.Names(f.Groups))
+		// grp <> '' lets the planners use the group index, which leaves out
+		// the parts no line holds.
+		add("i.id IN (SELECT incident_id FROM casualties WHERE grp IN ? AND grp <> '')", models.Names(f.Groups))
 	}
 	if len(f.ExternalIDs) > 0 {
 		add("i.external_id IN ?", f.ExternalIDs)
