@@ -173,6 +173,11 @@ type ImportOptions struct {
 	// clearly records the same attack (see Store.Link), after the import
 	// commits.
 	Link bool
+	// FirstLoad lets an import into an empty PostgreSQL database build the
+	// secondary indexes once, after the rows, which holds the tables from
+	// every other session until it commits: the command line's import,
+	// never a request's.
+	FirstLoad bool
 }
 
 // Stamp records where an imported incident came from.

@@ -117,7 +117,47 @@ func (postgresDialect) importTx(s *Store, ctx context.Context, fn func(tx *gorm.
 }
 
 func (postgresDialect) newSink(run *importRun, conn *sql.Conn) (importSink, error) {
-	return newCopyBatch(run, conn), nil
+	b := newCopyBatch(run, conn)
+	if !run.opts.FirstLoad {
+		return b, nil
+	}
+	var err error
+	b.bulk, err = pgFirstLoad(run.tx)
+	return b, err
+}
+
+// pgFirstLoad is bulkIndexes on PostgreSQL, for a first load only (see
+// ImportOptions.FirstLoad): there a dropped index locks its table against
+// every other session until the import commits, where SQLite's readers go
+// on with their snapshots. Into an empty table it is what PostgreSQL's
+// manual advises for a bulk load: the import takes less time, and indexes
+// built from sorted rows are a quarter smaller than ones grown row by row
+// in random order. nil when the incidents table holds anything.
+func pgFirstLoad(tx *gorm.DB) (*bulkIndexes, error) {
+	var empty bool
+	if err := tx.Raw("SELECT NOT EXISTS (SELECT 1 FROM incidents)").Scan(&empty).Error; err != nil || !empty {
+		return nil, err
+	}
+	b := &bulkIndexes{tx: tx, done: true}
+	// Unique indexes stay, and with them every constraint: the import
+	// looks external ids up as it goes.
+	if err := tx.Raw(`SELECT c.relname AS name, pg_get_indexdef(x.indexrelid) AS sql
+		FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+		WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisunique
+		AND t.relname IN ('incidents', 'casualties', 'incident_forces', 'incident_countries', 'incident_text')
+		ORDER BY c.relname`).Scan(&b.dropped).Error; err != nil {
+		return nil, err
+	}
+	// The sorts of the largest indexes fit in memory at a million rows.
+	if err := tx.Exec("SET LOCAL maintenance_work_mem = '256MB'").Error; err != nil {
+		return nil, err
+	}
+	for _, x := range b.dropped {
+		if err := tx.Exec(`DROP INDEX "` + x.Name + `"`).Error; err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // Identity columns do not follow explicit ids: move them past the copied

@@ -291,8 +291,9 @@ func (k *rowSink) finish() error {
 	return k.bulk.rebuild()
 }
 
-// bulkIndexes lets a large import into SQLite build the secondary indexes
-// of the incidents and their lists once at the end instead of row by row:
+// bulkIndexes lets a large import into SQLite (and a first load into
+// PostgreSQL, see pgFirstLoad) build the secondary indexes of the
+// incidents and their lists once at the end instead of row by row:
 // an index built from sorted rows costs a fraction of as many inserts at
 // random places. It happens inside the import's transaction, so a failure
 // or a rollback leaves the indexes as they were, and readers, on their own

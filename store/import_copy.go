@@ -29,6 +29,7 @@ type copyBatch struct {
 	recs   []batchRecord
 	ids    map[string]bool // the external ids in recs
 	staged bool            // the staging table exists
+	bulk   *bulkIndexes    // a first load's dropped indexes, or nil
 }
 
 func newCopyBatch(run *importRun, conn *sql.Conn) *copyBatch {
@@ -52,7 +53,12 @@ func (b *copyBatch) add(rec batchRecord) error {
 	return nil
 }
 
-func (b *copyBatch) finish() error { return b.flush() }
+func (b *copyBatch) finish() error {
+	if err := b.flush(); err != nil || b.bulk == nil {
+		return err
+	}
+	return b.bulk.rebuild()
+}
 
 // flush stores the batch and counts what it copied.
 func (b *copyBatch) flush() error {

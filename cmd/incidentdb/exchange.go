@@ -79,7 +79,7 @@ func importCommand() *cli.Command {
 				OnConflict: cmd.String("on-conflict"), DryRun: cmd.Bool("dry-run"), Origin: origin, Dataset: dataset, Link: cmd.Bool("link"),
 				// Whoever can run the command holds the database file: no role
 				// is narrower than that.
-				Restore: true})
+				Restore: true, FirstLoad: true})
 			if bar != nil {
 				bar.Finish()
 				fmt.Fprintln(cmd.Root().ErrWriter)
