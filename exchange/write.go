@@ -206,12 +206,17 @@ func appendCSVField(b []byte, field string) []byte {
 	if !csvNeedsQuotes(field) {
 		return append(b, field...)
 	}
-	// A byte loop, not strings.IndexByte from quote to quote: the cells
-	// that need quotes are mostly JSON, a quote every few bytes, where a
-	// call per quote costs more than it finds.
 	b = append(b, '"')
+	// Cells quoted for a separator mostly hold no quote at all; JSON cells
+	// hold one every few bytes, where a byte loop costs less than a call
+	// to strings.IndexByte per quote.
+	first := strings.IndexByte(field, '"')
+	if first < 0 {
+		b = append(b, field...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(field); i++ {
+	for i := first; i < len(field); i++ {
 		if field[i] == '"' {
 			b = append(b, field[start:i+1]...)
 			b = append(b, '"')
@@ -221,6 +226,10 @@ func appendCSVField(b []byte, field string) []byte {
 	b = append(b, field[start:]...)
 	return append(b, '"')
 }
+
+// csvSpecial marks the bytes that make encoding/csv quote a field
+// wherever they are in it.
+var csvSpecial = [256]bool{',': true, '"': true, '\n': true, '\r': true}
 
 // csvNeedsQuotes is encoding/csv's rule: a separator, a quote or a line
 // break anywhere, a leading space of any kind, or PostgreSQL's end-of-data
@@ -233,8 +242,7 @@ func csvNeedsQuotes(field string) bool {
 		return true
 	}
 	for i := 0; i < len(field); i++ {
-		switch field[i] {
-		case ',', '"', '\n', '\r':
+		if csvSpecial[field[i]] {
 			return true
 		}
 	}
