@@ -12,8 +12,10 @@ import (
 )
 
 // exportChunk is how many incidents are read per query: enough to amortise
-// the query, few enough that memory stays flat.
-const exportChunk = 2000
+// the query, few enough that memory stays flat. At 2,000 a SQLite export,
+// whose readers keep chunks in flight, held 10 MiB more at its peak than
+// at 1,000, and streamed no faster.
+const exportChunk = 1000
 
 // Each calls fn for every live incident matching f, in id order, reading
 // chunk by chunk inside one read transaction: the export is a consistent
