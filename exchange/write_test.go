@@ -34,3 +34,38 @@ func FuzzCSVRecord(f *testing.F) {
 		}
 	})
 }
+
+// A quote at every offset of cells of every short length, alone or with
+// others, beside bytes that differ from it in one bit or are not ASCII,
+// is doubled as encoding/csv doubles it.
+func TestQuotesDoubledAtEveryOffset(t *testing.T) {
+	for n := 1; n <= 26; n++ {
+		for q := range n {
+			for _, fill := range []byte{'a', '#', '!', 0x80, 0xff} {
+				cell := bytes.Repeat([]byte{fill}, n)
+				cell[q] = '"'
+				for _, also := range []int{q + 1, q + 7, q + 8, q + 9} {
+					if also < n && also%3 != 0 {
+						cell[also] = '"'
+					}
+				}
+				rec := []string{string(cell), "x"}
+				var want bytes.Buffer
+				w := csv.NewWriter(&want)
+				if err := w.Write(rec); err != nil {
+					t.Fatal(err)
+				}
+				w.Flush()
+				var got bytes.Buffer
+				cw := &CSVWriter{buf: bufio.NewWriter(&got)}
+				if err := cw.writeRecord(rec); err != nil {
+					t.Fatal(err)
+				}
+				cw.Flush()
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Fatalf("cell %q:\ngot  %q\nwant %q", cell, got.Bytes(), want.Bytes())
+				}
+			}
+		}
+	}
+}
