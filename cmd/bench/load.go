@@ -210,8 +210,12 @@ func (t *teeOnError) Write(p []byte) (int, error) {
 }
 
 // csvCounter is an io.Writer that counts bytes and CSV records: newlines
-// outside quoted cells, since summaries may hold line breaks. A doubled
-// quote inside a cell flips the state twice, so it needs no special case.
+// outside quoted cells, since summaries may hold line breaks. Whether a
+// newline is inside a cell is the parity of the quotes before it (a
+// doubled quote flips it twice), so each line is one count of its quotes.
+// It runs on the machine it measures: looking at each quote of the JSON
+// cells one call at a time cost it 1.5 s of CPU per million incidents,
+// time the server then had to share its two cores with.
 type csvCounter struct {
 	bytes, records int64
 	quoted         bool
@@ -220,16 +224,23 @@ type csvCounter struct {
 func (c *csvCounter) Write(p []byte) (int, error) {
 	c.bytes += int64(len(p))
 	for rest := p; ; {
-		i := bytes.IndexAny(rest, "\"\n")
+		i := bytes.IndexByte(rest, '\n')
+		line := rest
+		if i >= 0 {
+			line = rest[:i]
+		}
+		if bytes.Count(line, quote)%2 == 1 {
+			c.quoted = !c.quoted
+		}
 		if i < 0 {
 			break
 		}
-		if rest[i] == '"' {
-			c.quoted = !c.quoted
-		} else if !c.quoted {
+		if !c.quoted {
 			c.records++
 		}
 		rest = rest[i+1:]
 	}
 	return len(p), nil
 }
+
+var quote = []byte{'"'}
