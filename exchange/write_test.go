@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 )
 
@@ -37,35 +38,47 @@ func FuzzCSVRecord(f *testing.F) {
 
 // A quote at every offset of cells of every short length, alone or with
 // others, beside bytes that differ from it in one bit or are not ASCII,
-// is doubled as encoding/csv doubles it.
+// is doubled as encoding/csv doubles it; a separator or line break at
+// every offset, and a leading space of each kind, quote the cell as it
+// quotes it, on both sides of the length where the scan changes.
 func TestQuotesDoubledAtEveryOffset(t *testing.T) {
-	for n := 1; n <= 26; n++ {
+	for n := 1; n <= 40; n++ {
 		for q := range n {
-			for _, fill := range []byte{'a', '#', '!', 0x80, 0xff} {
-				cell := bytes.Repeat([]byte{fill}, n)
-				cell[q] = '"'
-				for _, also := range []int{q + 1, q + 7, q + 8, q + 9} {
-					if also < n && also%3 != 0 {
-						cell[also] = '"'
+			for _, fill := range []byte{'a', '#', '!', ' ', 0x80, 0xff} {
+				for _, special := range []byte{'"', ',', '\n', '\r'} {
+					cell := bytes.Repeat([]byte{fill}, n)
+					cell[q] = special
+					for _, also := range []int{q + 1, q + 7, q + 8, q + 9} {
+						if special == '"' && also < n && also%3 != 0 {
+							cell[also] = '"'
+						}
 					}
-				}
-				rec := []string{string(cell), "x"}
-				var want bytes.Buffer
-				w := csv.NewWriter(&want)
-				if err := w.Write(rec); err != nil {
-					t.Fatal(err)
-				}
-				w.Flush()
-				var got bytes.Buffer
-				cw := &CSVWriter{buf: bufio.NewWriter(&got)}
-				if err := cw.writeRecord(rec); err != nil {
-					t.Fatal(err)
-				}
-				cw.Flush()
-				if !bytes.Equal(got.Bytes(), want.Bytes()) {
-					t.Fatalf("cell %q:\ngot  %q\nwant %q", cell, got.Bytes(), want.Bytes())
+					sameAsEncodingCSV(t, string(cell))
 				}
 			}
 		}
+		for _, lead := range []string{" ", "\t", "\v", "\f", "\u0085", "\u00a0", "\u2028", "\u3000", "é", "x"} {
+			sameAsEncodingCSV(t, lead+strings.Repeat("b", n))
+		}
+	}
+}
+
+func sameAsEncodingCSV(t *testing.T, cell string) {
+	t.Helper()
+	rec := []string{cell, "x"}
+	var want bytes.Buffer
+	w := csv.NewWriter(&want)
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	var got bytes.Buffer
+	cw := &CSVWriter{buf: bufio.NewWriter(&got)}
+	if err := cw.writeRecord(rec); err != nil {
+		t.Fatal(err)
+	}
+	cw.Flush()
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("cell %q:\ngot  %q\nwant %q", cell, got.Bytes(), want.Bytes())
 	}
 }
