@@ -41,4 +41,3 @@ func BenchmarkWriteRecord(b *testing.B) {
 		}
 	}
 }
-

@@ -1,8 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -17,20 +17,21 @@ import (
 )
 
 // The CSV export on PostgreSQL reads the cells of exchange.StoredRow with
-// COPY ... TO STDOUT on pgx's connection: the server streams one text row
-// per incident, which is split here at its tabs, instead of a row of
-// typed values per incident decoded by database/sql. The CSV itself is
-// still written by exchange's writer, so the file is byte for byte the
-// one the decoded path writes (formula guards, list cells, encoding/csv's
-// quoting, which COPY's own CSV does not share: it leaves a leading
-// space unquoted).
+// COPY ... TO STDOUT (FORMAT binary) on pgx's connection: the server
+// streams one row per incident whose values come with their lengths, text
+// as it is stored, instead of a row of typed values per incident decoded
+// by database/sql. Binary rather than COPY's text: no escapes to write or
+// undo, no tabs to look for, and no number turned into text by
+// PostgreSQL only to be read back. The CSV itself is still written by
+// exchange's writer, so the file is byte for byte the one the decoded path
+// writes (formula guards, list cells, encoding/csv's quoting, which COPY's
+// own CSV does not share: it leaves a leading space unquoted).
 
 // pgStoredSQL is the stored column of each cell of exchange.StoredRow in
 // order, as it is, then the two flags that say whether the figures are
-// known. COPY writes each value with the type's own output function (the
-// text CAST gives) and a NULL as \N; what storedFromRow does in Go is done
-// by copyOutRows.line rather than by an expression per cell, which cost
-// PostgreSQL a seventh more time per row than the plain columns.
+// known. What storedFromRow does in Go is done by copyBinaryRows rather
+// than by an expression per cell, which cost PostgreSQL a seventh more
+// time per row than the plain columns.
 var pgStoredSQL = func() string {
 	cols := make([]string, exchange.NumColumns, copyColumns)
 	for _, c := range incidentTable {
@@ -39,6 +40,43 @@ var pgStoredSQL = func() string {
 		}
 	}
 	return strings.Join(append(cols, "i.killed_known", "i.wounded_known"), ", ")
+}()
+
+// copyKind is how a column's binary value becomes a cell.
+type copyKind uint8
+
+const (
+	binaryText  copyKind = iota // the bytes as they are
+	binaryInt                   // a big-endian integer of 2, 4 or 8 bytes, written in decimal
+	binaryFloat                 // a big-endian IEEE double, written as the decoded path writes it
+)
+
+// copyKinds is the kind of each column pgStoredSQL selects, from what the
+// column is scanned into: what database/sql decodes, COPY's binary sends.
+var copyKinds = func() [copyColumns]copyKind {
+	var kinds [copyColumns]copyKind
+	kindOf := func(c column) copyKind {
+		switch c.field(&incidentRow{}).(type) {
+		case *int, *int64, **int64:
+			return binaryInt
+		case **float64:
+			return binaryFloat
+		case *string, **string:
+			return binaryText
+		}
+		panic("store: no COPY kind for column " + c.name)
+	}
+	for _, c := range incidentTable {
+		switch {
+		case c.cell != noCell:
+			kinds[c.cell] = kindOf(c)
+		case c.name == "killed_known":
+			kinds[exchange.NumColumns] = kindOf(c)
+		case c.name == "wounded_known":
+			kinds[exchange.NumColumns+1] = kindOf(c)
+		}
+	}
+	return kinds
 }()
 
 // copyColumns is how many columns pgStoredSQL selects.
@@ -64,10 +102,8 @@ func (postgresDialect) eachStored(s *Store, ctx context.Context, f models.Filter
 	defer conn.Close()
 	for _, q := range []string{
 		"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		// What the literals and the coordinates' text rely on, whatever
-		// the server's defaults.
+		// What the literals rely on, whatever the server's default.
 		"SET LOCAL standard_conforming_strings = on",
-		"SET LOCAL extra_float_digits = 1",
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return internal("export", err)
@@ -76,8 +112,8 @@ func (postgresDialect) eachStored(s *Store, ctx context.Context, f models.Filter
 	// A read-only transaction: nothing to keep, and a COPY that stopped
 	// early has closed the connection anyway.
 	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	copySQL := "COPY (SELECT " + pgStoredSQL + " FROM incidents i WHERE " + inlined + " ORDER BY i.id) TO STDOUT"
-	rows := &copyOutRows{ctx: ctx, fn: fn}
+	copySQL := "COPY (SELECT " + pgStoredSQL + " FROM incidents i WHERE " + inlined + " ORDER BY i.id) TO STDOUT (FORMAT binary)"
+	rows := &copyBinaryRows{ctx: ctx, fn: fn}
 	err = conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -86,8 +122,8 @@ func (postgresDialect) eachStored(s *Store, ctx context.Context, f models.Filter
 		_, err := sc.Conn().PgConn().CopyTo(ctx, rows, copySQL)
 		return err
 	})
-	if err == nil && len(rows.partial) > 0 {
-		err = errors.New("store: COPY ended inside a row")
+	if err == nil && !rows.done {
+		err = errors.New("store: COPY ended before its trailer")
 	}
 	if rows.fnErr != nil {
 		return rows.fnErr // the writer's own error, as the decoded path returns it
@@ -167,88 +203,162 @@ func writeLiteral(b *strings.Builder, s string) bool {
 	return true
 }
 
-// copyOutRows receives COPY's text format (one row per line, columns
-// split by tabs, backslash escapes, \N for NULL) and calls fn with each
-// row as a StoredRow.
-type copyOutRows struct {
-	ctx     context.Context
-	fn      func(*exchange.StoredRow) error
-	fnErr   error
-	partial []byte
+// copySignature opens COPY's binary format.
+const copySignature = "PGCOPY\n\xff\r\n\x00"
+
+// copyBinaryRows receives COPY's binary format (a header, then per row a
+// count of columns and each value after its length, -1 for NULL, then a
+// count of -1) in pieces cut anywhere, and calls fn with each row as a
+// StoredRow.
+type copyBinaryRows struct {
+	ctx    context.Context
+	fn     func(*exchange.StoredRow) error
+	fnErr  error
+	header bool // the header has been read
+	done   bool // the trailer has been read
+	// pending holds what arrived of a row not yet complete.
+	pending []byte
+	// numbers holds the decimal text of the current row's numbers.
+	numbers []byte
 	row     exchange.StoredRow
 }
 
-func (c *copyOutRows) Write(p []byte) (int, error) {
+func (c *copyBinaryRows) Write(p []byte) (int, error) {
 	n := len(p)
-	if len(c.partial) > 0 {
-		c.partial = append(c.partial, p...)
-		p = c.partial
+	if len(c.pending) > 0 {
+		c.pending = append(c.pending, p...)
+		p = c.pending
 	}
-	for {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			break
-		}
-		if err := c.line(p[:i]); err != nil {
-			return 0, err
-		}
-		p = p[i+1:]
+	used, err := c.parse(p)
+	if err != nil {
+		return 0, err
 	}
-	c.partial = append(c.partial[:0], p...)
+	c.pending = append(c.pending[:0], p[used:]...)
 	return n, nil
 }
 
-func (c *copyOutRows) line(line []byte) error {
-	// One look for a backslash in the row, not one in each field: most
-	// rows have none, and then every field is used as it is.
-	escaped := bytes.IndexByte(line, '\\') >= 0
-	var known [copyColumns - exchange.NumColumns]string
-	for i := range copyColumns {
-		j := bytes.IndexByte(line, '\t')
-		if (j < 0) != (i == copyColumns-1) {
-			return fmt.Errorf("store: a COPY row with other than %d columns", copyColumns)
+// parse reads the complete rows at the start of data and returns how many
+// bytes they took.
+func (c *copyBinaryRows) parse(data []byte) (int, error) {
+	off := 0
+	if !c.header {
+		const fixed = len(copySignature) + 8 // the flags, the extension's length
+		if len(data) < fixed {
+			return 0, nil
 		}
-		field := line
-		if j >= 0 {
-			field, line = line[:j], line[j+1:]
+		if string(data[:len(copySignature)]) != copySignature {
+			return 0, errors.New("store: COPY's binary data does not start with its signature")
 		}
-		var v string
-		switch {
-		case len(field) == 2 && field[0] == '\\' && field[1] == 'N':
-			// NULL: a text of a backslash and N would have come as \\N.
-		case escaped:
-			v = unescapeCopyText(field)
-		default:
-			v = unsafe.String(unsafe.SliceData(field), len(field))
+		ext := uint64(binary.BigEndian.Uint32(data[fixed-4:]))
+		if uint64(len(data)-fixed) < ext {
+			return 0, nil
 		}
-		if i < exchange.NumColumns {
-			c.row[i] = v
-		} else {
-			known[i-exchange.NumColumns] = v
+		off, c.header = fixed+int(ext), true
+	}
+	for off < len(data) {
+		if c.done {
+			return 0, errors.New("store: COPY sent data after its trailer")
+		}
+		n, err := c.tuple(data[off:])
+		if err != nil || n == 0 {
+			return off, err
+		}
+		off += n
+	}
+	return off, nil
+}
+
+// tuple reads the row at the start of data, calls fn with it and returns
+// its length; 0 when data does not hold all of it yet.
+func (c *copyBinaryRows) tuple(data []byte) (int, error) {
+	if len(data) < 2 {
+		return 0, nil
+	}
+	switch count := int16(binary.BigEndian.Uint16(data)); {
+	case count == -1:
+		c.done = true
+		return 2, nil
+	case int(count) != copyColumns:
+		return 0, fmt.Errorf("store: a COPY row of %d columns, not %d", count, copyColumns)
+	}
+	var values [copyColumns][]byte
+	var null [copyColumns]bool
+	off := 2
+	for i := range values {
+		if len(data)-off < 4 {
+			return 0, nil
+		}
+		size := int32(binary.BigEndian.Uint32(data[off:]))
+		off += 4
+		if size < 0 {
+			null[i] = true
+			continue
+		}
+		if len(data)-off < int(size) {
+			return 0, nil
+		}
+		values[i] = data[off : off+int(size)]
+		off += int(size)
+	}
+	if err := c.emit(&values, &null); err != nil {
+		return 0, err
+	}
+	return off, nil
+}
+
+// emit turns a row's values into cells and calls fn. Text cells point into
+// the received bytes, numbers into c.numbers, neither copied: fn may not
+// keep the row, and both stay as they are until it has returned.
+func (c *copyBinaryRows) emit(values *[copyColumns][]byte, null *[copyColumns]bool) error {
+	var ints [copyColumns]int64
+	var spans [copyColumns][2]int
+	c.numbers = c.numbers[:0]
+	for i, v := range values {
+		if null[i] {
+			continue
+		}
+		switch copyKinds[i] {
+		case binaryInt:
+			switch len(v) {
+			case 2:
+				ints[i] = int64(int16(binary.BigEndian.Uint16(v)))
+			case 4:
+				ints[i] = int64(int32(binary.BigEndian.Uint32(v)))
+			case 8:
+				ints[i] = int64(binary.BigEndian.Uint64(v))
+			default:
+				return fmt.Errorf("store: COPY sent an integer of %d bytes", len(v))
+			}
+			start := len(c.numbers)
+			c.numbers = strconv.AppendInt(c.numbers, ints[i], 10)
+			spans[i] = [2]int{start, len(c.numbers)}
+		case binaryFloat:
+			if len(v) != 8 {
+				return fmt.Errorf("store: COPY sent a double of %d bytes", len(v))
+			}
+			start := len(c.numbers)
+			c.numbers = strconv.AppendFloat(c.numbers, math.Float64frombits(binary.BigEndian.Uint64(v)), 'f', -1, 64)
+			spans[i] = [2]int{start, len(c.numbers)}
 		}
 	}
-	if known[0] != "1" {
+	// The numbers' cells are cut only now: appending may have moved them.
+	for i := range exchange.NumColumns {
+		switch {
+		case null[i]:
+			c.row[i] = ""
+		case copyKinds[i] == binaryText:
+			c.row[i] = unsafe.String(unsafe.SliceData(values[i]), len(values[i]))
+		default:
+			c.row[i] = unsafe.String(unsafe.SliceData(c.numbers[spans[i][0]:]), spans[i][1]-spans[i][0])
+		}
+	}
+	if ints[exchange.NumColumns] != 1 || null[exchange.NumColumns] {
 		c.row[exchange.CellKilled], c.row[exchange.CellKilledLow], c.row[exchange.CellKilledHigh] = "", "", ""
 	}
-	if known[1] != "1" {
+	if ints[exchange.NumColumns+1] != 1 || null[exchange.NumColumns+1] {
 		c.row[exchange.CellWounded], c.row[exchange.CellWoundedLow], c.row[exchange.CellWoundedHigh] = "", "", ""
 	}
-	if c.row[exchange.CellConflict] == "1" {
-		c.row[exchange.CellConflict] = "true"
-	} else {
-		c.row[exchange.CellConflict] = "false"
-	}
-	for _, cell := range []int{exchange.CellLatitude, exchange.CellLongitude} {
-		// PostgreSQL's shortest text is Go's but for an exponent, which
-		// it writes for magnitudes under 1e-4.
-		if v := c.row[cell]; strings.ContainsAny(v, "eE") {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsInf(f, 0) {
-				return fmt.Errorf("store: incident %s has a coordinate %q the export cannot read", c.row[exchange.CellID], v)
-			}
-			c.row[cell] = strconv.FormatFloat(f, 'f', -1, 64)
-		}
-	}
+	c.row[exchange.CellConflict] = strconv.FormatBool(ints[exchange.CellConflict] == 1)
 	// Rows already received go on arriving for a moment after a cancel.
 	if err := c.ctx.Err(); err != nil {
 		return err
@@ -258,32 +368,4 @@ func (c *copyOutRows) line(line []byte) error {
 		return err
 	}
 	return nil
-}
-
-// copyEscapes are the bytes COPY's text format writes after a backslash
-// for a control character.
-var copyEscapes = [256]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v'}
-
-// unescapeCopyText undoes COPY's text escapes. A field without any is
-// returned in place, not copied: EachStored's fn may not keep the row, and
-// the bytes stay as they are until it has returned.
-func unescapeCopyText(field []byte) string {
-	if bytes.IndexByte(field, '\\') < 0 {
-		return unsafe.String(unsafe.SliceData(field), len(field))
-	}
-	out := make([]byte, 0, len(field))
-	for i := 0; i < len(field); i++ {
-		ch := field[i]
-		if ch != '\\' || i+1 == len(field) {
-			out = append(out, ch)
-			continue
-		}
-		i++
-		if e := copyEscapes[field[i]]; e != 0 {
-			out = append(out, e)
-		} else {
-			out = append(out, field[i]) // \\ and any other escaped byte stand for themselves
-		}
-	}
-	return string(out)
 }
