@@ -45,3 +45,38 @@ func CopiesExport(f models.Filter) bool {
 	_, ok := inlineLiterals(cond, args)
 	return ok
 }
+
+// ChildRowPlaces says, table by table, where each of an incident's rows
+// of the child tables is, such that a row deleted and inserted again
+// moves: its ctid on PostgreSQL (with the text index's row); on SQLite,
+// whose child tables have no rowid, how many of its rows were deleted
+// since the first call, which installs triggers that count them.
+func (s *Store) ChildRowPlaces(id int64) (map[string][]string, error) {
+	tables := []string{"casualties", "incident_forces", "incident_countries"}
+	out := map[string][]string{}
+	if _, ok := s.d.(postgresDialect); ok {
+		for _, table := range append(tables, "incident_text") {
+			var places []string
+			if err := s.r.Raw("SELECT CAST(ctid AS TEXT) FROM "+table+" WHERE incident_id = ? ORDER BY 1", id).Scan(&places).Error; err != nil {
+				return nil, err
+			}
+			out[table] = places
+		}
+		return out, nil
+	}
+	if err := s.w.Exec("CREATE TABLE IF NOT EXISTS test_deleted_children (tbl TEXT, incident_id INTEGER)").Error; err != nil {
+		return nil, err
+	}
+	for _, table := range tables {
+		if err := s.w.Exec("CREATE TRIGGER IF NOT EXISTS test_deleted_" + table + " AFTER DELETE ON " + table +
+			" BEGIN INSERT INTO test_deleted_children VALUES ('" + table + "', OLD.incident_id); END").Error; err != nil {
+			return nil, err
+		}
+		var n int
+		if err := s.w.Raw("SELECT count(*) FROM test_deleted_children WHERE tbl = ? AND incident_id = ?", table, id).Scan(&n).Error; err != nil {
+			return nil, err
+		}
+		out[table] = []string{strconv.Itoa(n)}
+	}
+	return out, nil
+}

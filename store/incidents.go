@@ -157,10 +157,7 @@ func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, act
 			Message: fmt.Sprintf("incident %d changed while this change was applied: fetch it again", cur.ID),
 			Fields:  []models.FieldError{{Field: "If-Match", Message: "the incident changed meanwhile"}}}
 	}
-	if err := w.deleteChildren(&cur); err != nil {
-		return models.Incident{}, err
-	}
-	if err := w.writeChildren(&next); err != nil {
+	if err := w.replaceChildren(&cur, &next); err != nil {
 		return models.Incident{}, err
 	}
 	if cur.DeletedAt == nil {

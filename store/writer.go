@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -229,55 +230,101 @@ func (w *writer) insert(inc *models.Incident, actor string) error {
 // on the incident row alone (migration 0014 dropped their table, which
 // nothing read).
 func (w *writer) writeChildren(inc *models.Incident) error {
-	a := w.args[:0]
-	for i, c := range inc.Casualties {
-		a = append(a, casualtyValues(inc.ID, i, c)...)
-	}
+	a := casualtyRows(w.args[:0], inc)
 	if err := w.insertRows(casualtiesInsert, len(casualtyColumns), 1, a); err != nil {
 		return err
 	}
-	if u, ok := unattributedValues(inc); ok {
-		if err := w.insertRows(casualtiesInsert, len(casualtyColumns), 1, u); err != nil {
-			return err
-		}
-	}
-	a = a[:0]
-	for i, f := range inc.Forces {
-		a = append(a, inc.ID, i, f, gazetteer.Fold(f))
-	}
+	a = forceRows(a[:0], inc)
 	if err := w.insertRows(forcesInsert, 4, 1, a); err != nil {
 		return err
 	}
-	a = a[:0]
-	for i, code := range inc.ContributingCountries {
-		a = append(a, inc.ID, i, code)
-	}
+	a = countryRows(a[:0], inc)
 	if err := w.insertRows(countriesInsert, 3, 1, a); err != nil {
 		return err
 	}
 	w.args = a[:0]
+	addLabels(w.labels, inc)
+	return w.insertWords(inc.ID, w.wordsOf(inc))
+}
+
+// wordsOf is inc's words for the text index: those the caller set in
+// nextWords, or read from inc.
+func (w *writer) wordsOf(inc *models.Incident) []string {
 	words := w.nextWords
 	if words == nil {
 		words = indexedWords(inc)
 	}
 	w.nextWords = nil
-	addLabels(w.labels, inc)
-	return w.insertWords(inc.ID, words)
+	return words
 }
 
-// deleteChildren removes what writeChildren wrote for cur.
-func (w *writer) deleteChildren(cur *models.Incident) error {
-	for _, table := range []string{"casualties", "incident_forces", "incident_countries"} {
-		st, err := w.stmt("DELETE FROM " + table + " WHERE incident_id = ?")
+// casualtyRows appends to a the values of inc's casualty lines and of the
+// part of its figures they leave unattributed, a row after another.
+func casualtyRows(a []any, inc *models.Incident) []any {
+	for i, c := range inc.Casualties {
+		a = append(a, casualtyValues(inc.ID, i, c)...)
+	}
+	if u, ok := unattributedValues(inc); ok {
+		a = append(a, u...)
+	}
+	return a
+}
+
+// forceRows appends the values of inc's rows of incident_forces.
+func forceRows(a []any, inc *models.Incident) []any {
+	for i, f := range inc.Forces {
+		a = append(a, inc.ID, i, f, gazetteer.Fold(f))
+	}
+	return a
+}
+
+// countryRows appends the values of inc's rows of incident_countries.
+func countryRows(a []any, inc *models.Incident) []any {
+	for i, code := range inc.ContributingCountries {
+		a = append(a, inc.ID, i, code)
+	}
+	return a
+}
+
+// replaceChildren turns cur's child rows into next's, table by table, and
+// leaves a table whose rows would be written again as they are: an edit
+// of a summary or a locality changes the words alone, and deleting and
+// inserting the rest again cost such an edit on PostgreSQL more round
+// trips than everything else it does.
+func (w *writer) replaceChildren(cur, next *models.Incident) error {
+	for _, t := range []struct {
+		table, insert string
+		cols          int
+		rows          func([]any, *models.Incident) []any
+	}{
+		{"casualties", casualtiesInsert, len(casualtyColumns), casualtyRows},
+		{"incident_forces", forcesInsert, 4, forceRows},
+		{"incident_countries", countriesInsert, 3, countryRows},
+	} {
+		rows := t.rows(nil, next)
+		if reflect.DeepEqual(t.rows(nil, cur), rows) {
+			continue
+		}
+		st, err := w.stmt("DELETE FROM " + t.table + " WHERE incident_id = ?")
 		if err != nil {
 			return err
 		}
 		if _, err := st.ExecContext(w.ctx, cur.ID); err != nil {
 			return err
 		}
+		if err := w.insertRows(t.insert, t.cols, 1, rows); err != nil {
+			return err
+		}
 	}
-	_, err := w.exec(w.d.textDeleteSQL(), cur.ID)
-	return err
+	addLabels(w.labels, next)
+	words := w.wordsOf(next)
+	if slices.Equal(indexedWords(cur), words) {
+		return nil
+	}
+	if _, err := w.exec(w.d.textDeleteSQL(), cur.ID); err != nil {
+		return err
+	}
+	return w.insertWords(next.ID, words)
 }
 
 // revision records one version of inc: what the change changed (JSON
