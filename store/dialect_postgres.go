@@ -185,8 +185,11 @@ func pgUniqueViolation(err error) bool {
 // openPostgres opens one pool for reads and writes: PostgreSQL runs
 // writers side by side, and the store guards each read-then-write with a
 // row lock and a version check.
-// pgWriters is the size of the writers' pool.
-const pgWriters = 4
+// pgWriters is the size of the writers' pool. Two, not four: under the
+// bench's mixed load on two cores the p99 of list pages fell from about
+// 34 to 23 ms with as many requests a second answered and edits as fast,
+// since fewer writing backends compete with the readers for the cores.
+const pgWriters = 2
 
 func openPostgres(ctx context.Context, dsn string, cfg config) (*Store, error) {
 	db, err := gorm.Open(postgres.Open(dsn), cfg.gorm())
