@@ -77,7 +77,10 @@ func TestAnEditRewritesOnlyTheChildRowsItChanges(t *testing.T) {
 		t.Error("the rows left in place no longer answer for the incident")
 	}
 
-	moved = edit(func(cur *models.Incident) { cur.Casualties = slices.Clone(cur.Casualties); cur.Casualties[0].Killed = ptr(4) })
+	moved = edit(func(cur *models.Incident) {
+		cur.Casualties = slices.Clone(cur.Casualties)
+		cur.Casualties[0].Killed = ptr(4)
+	})
 	if _, ok := moved["casualties"]; !ok || len(moved) != 1 {
 		t.Errorf("a changed casualty line moved %v, want the casualties alone", moved)
 	}
@@ -85,7 +88,10 @@ func TestAnEditRewritesOnlyTheChildRowsItChanges(t *testing.T) {
 		t.Errorf("killed of Niger's peacekeepers = %d after the edit, want 4", killedOfNiger())
 	}
 
-	moved = edit(func(cur *models.Incident) { cur.Forces = []string{"MINUSMA"}; cur.ContributingCountries = []string{"NE"} })
+	moved = edit(func(cur *models.Incident) {
+		cur.Forces = []string{"MINUSMA"}
+		cur.ContributingCountries = []string{"NE"}
+	})
 	if _, ok := moved["casualties"]; ok || len(moved) != 2 {
 		t.Errorf("new forces and countries moved %v, want those two tables", moved)
 	}
@@ -94,4 +100,3 @@ func TestAnEditRewritesOnlyTheChildRowsItChanges(t *testing.T) {
 		t.Error("filters by force and country do not answer for the new lists")
 	}
 }
-
