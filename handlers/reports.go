@@ -22,6 +22,7 @@ import (
 type ReportStore interface {
 	NameStore
 	Generation(ctx context.Context) (int64, error)
+	Generations(ctx context.Context) (data, counts int64, err error)
 	CasualtyReport(ctx context.Context, f models.Filter, dims []models.Dimension) (models.Report, error)
 	TimeSeries(ctx context.Context, f models.Filter, interval models.Interval) ([]models.Point, error)
 	GroupedTimeSeries(ctx context.Context, f models.Filter, interval models.Interval, g models.SeriesGroup) (models.GroupedSeries, error)
@@ -39,7 +40,9 @@ type answerCache struct {
 	body map[string][]byte
 }
 
-const answerCacheSize = 512
+// answerCacheSize bounds each of the two caches (by the data's generation
+// and by the counts'), together what one cache of 512 held.
+const answerCacheSize = 256
 
 func (c *answerCache) get(gen int64, key string) ([]byte, bool) {
 	c.mu.Lock()
@@ -68,17 +71,23 @@ func (c *answerCache) put(gen int64, key string, b []byte) {
 }
 
 type reportHandlers struct {
-	db      ReportStore
-	cache   answerCache
+	db ReportStore
+	// cache keeps the answers to filters with q by the data's generation,
+	// blind the rest by the counts': an edit of a summary or a locality
+	// alone changes no count they give.
+	cache, blind answerCache
 	heavy   *gate
 	answers *answerBudget
 }
 
 // cached serves a read-only answer computed from the whole data set with an
 // ETag of the data generation: If-None-Match gets a 304, and repeated polls
-// are served from memory until the data changes.
-func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func() ([]byte, error)) {
-	gen, err := h.db.Generation(c.Request.Context())
+// are served from memory until the data changes, or for an answer that
+// reads no summary or locality (f nil: no filter), until a count can have
+// changed. The ETag still changes with every write, as documented: a
+// client holding one learns nothing from which writes move counts.
+func (h *reportHandlers) cached(c *gin.Context, contentType string, f *models.Filter, compute func() ([]byte, error)) {
+	gen, countsGen, err := h.db.Generations(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -86,8 +95,12 @@ func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func
 	if notModified(c, fmt.Sprintf(`"g%d"`, gen)) {
 		return
 	}
+	cache := &h.cache
+	if f == nil || !f.SeesEveryEdit() {
+		gen, cache = countsGen, &h.blind
+	}
 	key := c.Request.URL.Path + "?" + canonicalQuery(c)
-	body, ok := h.cache.get(gen, key)
+	body, ok := cache.get(gen, key)
 	if !ok {
 		// Only what the cache cannot answer takes a place among the heavy
 		// reads: a dashboard polling between writes never waits.
@@ -101,7 +114,7 @@ func (h *reportHandlers) cached(c *gin.Context, contentType string, compute func
 			writeError(c, err)
 			return
 		}
-		h.cache.put(gen, key, body)
+		cache.put(gen, key, body)
 	}
 	h.answers.sendLarge(c, contentType, body)
 }
@@ -176,7 +189,7 @@ func (h *reportHandlers) casualties(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "application/json; charset=utf-8", &f, func() ([]byte, error) {
 		rep, err := h.report(c, f, dims, order)
 		if err != nil {
 			return nil, err
@@ -192,7 +205,7 @@ func (h *reportHandlers) casualtiesCSV(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="casualties-report.csv"`)
-	h.cached(c, "text/csv; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "text/csv; charset=utf-8", &f, func() ([]byte, error) {
 		rep, err := h.report(c, f, dims, order)
 		if err != nil {
 			return nil, err
@@ -224,7 +237,7 @@ func (h *reportHandlers) timeseries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "application/json; charset=utf-8", &f, func() ([]byte, error) {
 		if group.By != "" {
 			series, err := h.db.GroupedTimeSeries(c.Request.Context(), f, interval, group)
 			if err != nil {
@@ -259,7 +272,7 @@ func (h *reportHandlers) regions(c *gin.Context) {
 		}
 		country = code
 	}
-	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "application/json; charset=utf-8", nil, func() ([]byte, error) {
 		list, err := h.db.RegionCounts(c.Request.Context(), country)
 		if err != nil {
 			return nil, err
@@ -273,7 +286,7 @@ func (h *reportHandlers) forces(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "application/json; charset=utf-8", nil, func() ([]byte, error) {
 		list, err := h.db.ForceCounts(c.Request.Context())
 		if err != nil {
 			return nil, err
@@ -287,7 +300,7 @@ func (h *reportHandlers) countries(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	h.cached(c, "application/json; charset=utf-8", func() ([]byte, error) {
+	h.cached(c, "application/json; charset=utf-8", nil, func() ([]byte, error) {
 		list, err := h.db.CountryCounts(c.Request.Context())
 		if err != nil {
 			return nil, err

@@ -46,6 +46,11 @@ type Filter struct {
 	Estimate Estimate
 }
 
+// SeesEveryEdit says f reads what an edit of a summary or a locality
+// alone changes: q's words, or the time of the last change. What answers
+// other filters stays right across such edits.
+func (f Filter) SeesEveryEdit() bool { return len(f.Words) > 0 || f.UpdatedSince != nil }
+
 // RegionRef is one region a filter asks for: its folded name, and its
 // country when that is known (the region was given as an ISO 3166-2 code,
 // or with a single country filter), so that "PK-PB" does not also find

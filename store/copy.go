@@ -82,7 +82,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(table stri
 		if err := in.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
 			return err
 		}
-		if err := tx.Exec("UPDATE meta SET value = ? WHERE key = 'generation'", gen+1).Error; err != nil {
+		if err := tx.Exec("UPDATE meta SET value = ? WHERE key IN ('generation', 'counts_generation')", gen+1).Error; err != nil {
 			return err
 		}
 		return dst.d.afterCopy(tx)

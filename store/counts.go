@@ -49,13 +49,20 @@ func (c *countCache) put(gen int64, key string, n int64) {
 // cache when the data has not changed since. The generation is read
 // before the count: a write between the two leaves an entry under a
 // generation no later request reads.
+// A filter blind to summaries and localities is counted again only after
+// a write that can move a count, so that edits of the text alone (the
+// most common kind) leave its count cached.
 func (s *Store) countMatching(ctx context.Context, f models.Filter, cond string, args []any) (int64, error) {
-	gen, err := s.Generation(ctx)
+	gen, countsGen, err := s.Generations(ctx)
 	if err != nil {
 		return 0, err
 	}
+	cache := &s.counts
+	if !f.SeesEveryEdit() {
+		gen, cache = countsGen, &s.blindCounts
+	}
 	key := cond + "\x00" + fmt.Sprintf("%#v", args)
-	if n, ok := s.counts.get(gen, key); ok {
+	if n, ok := cache.get(gen, key); ok {
 		return n, nil
 	}
 	var total int64
@@ -71,7 +78,7 @@ func (s *Store) countMatching(ctx context.Context, f models.Filter, cond string,
 	} else if err := s.r.WithContext(ctx).Raw("SELECT count(*) FROM incidents i WHERE "+cond, args...).Scan(&total).Error; err != nil {
 		return 0, internal("count incidents", err)
 	}
-	s.counts.put(gen, key, total)
+	cache.put(gen, key, total)
 	return total, nil
 }
 

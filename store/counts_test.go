@@ -5,8 +5,11 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"testing"
+	"time"
 
 	"incidentdb/models"
+	"incidentdb/store"
+	"incidentdb/store/storetest"
 )
 
 // A list's total comes from a cache between writes; every write, of any
@@ -97,4 +100,92 @@ func TestListTotalsFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a merge")
+}
+
+// The counts' generation stays across edits of a summary or a locality
+// alone, and becomes the data's at every other write, however it is made;
+// the data's grows with each. The list totals of filters that read the
+// words or the time of a change follow every edit.
+func TestTheCountsGenerationMovesWithCountsOnly(t *testing.T) {
+	ctx := context.Background()
+	now := fixedNow
+	s, err := store.Open(ctx, storetest.DSN(t), store.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	inc, err := s.CreateIncident(ctx, "test", mustNormalize(t, menaka()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := func(query string) int64 {
+		t.Helper()
+		v, _ := url.ParseQuery(query)
+		f, err := models.ParseFilter(v, "updated_since")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ListIncidents(ctx, f, models.Page{Sort: "-occurred_on", Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	since := "updated_since=" + url.QueryEscape(fixedNow.Add(time.Hour).Format(time.RFC3339))
+	if total("q=zebrawood") != 0 || total(since) != 0 || total("region=menaka") != 1 {
+		t.Fatal("unexpected totals before the edits")
+	}
+	data, counts, err := s.Generations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts != data {
+		t.Fatalf("after a create: counts' generation %d, data's %d", counts, data)
+	}
+	now = now.Add(2 * time.Hour)
+	edit := func(what string, wordsOnly bool, change func(*models.Incident)) {
+		t.Helper()
+		if _, err := s.UpdateIncident(ctx, "test", inc.ID, nil, func(cur models.Incident) (models.Incident, error) {
+			change(&cur)
+			return cur, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		d, c, err := s.Generations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case d != data+1:
+			t.Fatalf("%s: data's generation %d, want %d", what, d, data+1)
+		case wordsOnly && c != counts:
+			t.Fatalf("%s: counts' generation %d, want it kept at %d", what, c, counts)
+		case !wordsOnly && c != d:
+			t.Fatalf("%s: counts' generation %d, want the data's %d", what, c, d)
+		}
+		data, counts = d, c
+	}
+	edit("a locality", true, func(inc *models.Incident) { inc.Locality = ptr("Zebrawood market") })
+	if total("q=zebrawood") != 1 || total(since) != 1 || total("region=menaka") != 1 {
+		t.Fatal("the totals did not follow an edit of the locality")
+	}
+	edit("a summary", true, func(inc *models.Incident) { inc.Summary = "Synthetic: a patrol." })
+	edit("the same again", true, func(inc *models.Incident) { inc.Locality = nil })
+	if total("q=zebrawood") != 0 {
+		t.Fatal("the words' total did not follow")
+	}
+	edit("a figure", false, func(inc *models.Incident) { inc.Killed = ptr(9) })
+	edit("a force", false, func(inc *models.Incident) { inc.Forces = append(inc.Forces, "Barkhane") })
+	edit("a region and a locality", false, func(inc *models.Incident) {
+		inc.Region, inc.Locality = ptr("Gao"), ptr("Ansongo")
+	})
+	if total("region=menaka") != 0 || total("region=gao") != 1 {
+		t.Fatal("the region's totals did not follow")
+	}
+	if err := s.DeleteIncident(ctx, "test", inc.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d, c, _ := s.Generations(ctx); d != data+1 || c != d {
+		t.Fatalf("after a delete: data's %d, counts' %d", d, c)
+	}
 }

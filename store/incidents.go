@@ -137,8 +137,14 @@ func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, act
 	// Where an incident came from is where it was created: an edit or a
 	// later import changes what it says, not that.
 	next.Origin = cur.Origin
-	if cur.DeletedAt == nil && reflect.DeepEqual(content(cur), content(next)) {
-		return cur, nil
+	if cur.DeletedAt == nil {
+		was, is := content(cur), content(next)
+		if reflect.DeepEqual(was, is) {
+			return cur, nil
+		}
+		if sameApartFromWords(was, is) {
+			w.wordsOnly++
+		}
 	}
 	next.Version = cur.Version + 1
 	next.UpdatedAt = s.now()
@@ -165,6 +171,22 @@ func (s *Store) updateTx(w *writer, actor string, cur, next models.Incident, act
 	}
 	w.addTotals(&next, +1)
 	return next, w.changed(&cur, &next, action, actor)
+}
+
+// sameApartFromWords says two contents differ at most in their summary and
+// locality, which no count, sum or picker reads except through q's words.
+func sameApartFromWords(was, is map[string]any) bool {
+	for k, v := range is {
+		if k != "summary" && k != "locality" && !reflect.DeepEqual(was[k], v) {
+			return false
+		}
+	}
+	for k := range was {
+		if _, ok := is[k]; !ok && k != "summary" && k != "locality" {
+			return false
+		}
+	}
+	return true
 }
 
 func checkVersion(cur models.Incident, want []int) error {

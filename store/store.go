@@ -53,6 +53,9 @@ type Store struct {
 	stopWAL   chan struct{}
 	closeOnce sync.Once
 	counts    countCache
+	// blindCounts are those of filters that read no summary or locality,
+	// kept by the counts' generation.
+	blindCounts countCache
 }
 
 // Option changes how Open sets up the Store.

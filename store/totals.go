@@ -79,6 +79,32 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, internal("generation", err)
 }
 
+// Generations are the data's generation and the counts': the data's as of
+// the last write that could move a count or a sum, which an edit of a
+// summary or a locality alone cannot. Answers that read neither of those
+// (reports, pickers, list totals of filters without q or updated_since)
+// stay right as long as the counts' generation stays.
+func (s *Store) Generations(ctx context.Context) (data, counts int64, err error) {
+	rows, err := s.r.WithContext(ctx).Raw("SELECT key, value FROM meta WHERE key IN ('generation', 'counts_generation')").Rows()
+	if err != nil {
+		return 0, 0, internal("generations", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var value int64
+		if err := rows.Scan(&key, &value); err != nil {
+			return 0, 0, internal("generations", err)
+		}
+		if key == "generation" {
+			data = value
+		} else {
+			counts = value
+		}
+	}
+	return data, counts, internal("generations", rows.Err())
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""

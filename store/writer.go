@@ -44,6 +44,11 @@ type writer struct {
 	removed bool
 	// labels collects the names the incidents wrote, recorded at flush.
 	labels map[labelKey]string
+	// states counts the incident states addTotals took away or added, and
+	// wordsOnly the edits among them that changed a summary or a locality
+	// and nothing else (two states each): when they are all such edits, no
+	// count or sum moved, and flush leaves the counts' generation as it is.
+	states, wordsOnly int
 }
 
 type totalsKey struct {
@@ -370,6 +375,7 @@ func (w *writer) addTotals(inc *models.Incident, sign int) {
 	if sign < 0 {
 		w.removed = true
 	}
+	w.states++
 }
 
 // flush writes the collected labels, adds the collected totals
@@ -415,13 +421,27 @@ func (w *writer) flush() error {
 		}
 	}
 	changed := len(w.totals) > 0
+	countsMoved := w.states != 2*w.wordsOnly
 	clear(w.totals)
-	w.removed = false
+	w.removed, w.states, w.wordsOnly = false, 0, 0
 	if !changed {
 		return nil // nothing written: pollers need not refetch
 	}
-	return w.g.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error
+	if err := w.g.Exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'").Error; err != nil {
+		return err
+	}
+	if !countsMoved {
+		return nil
+	}
+	return w.g.Exec(bumpCountsGeneration).Error
 }
+
+// bumpCountsGeneration makes the counts' generation the data's, which the
+// same transaction has just raised: the one is the other as of the last
+// write that could move a count, so it never runs ahead of it, and a copy
+// that sets both to one value starts them over together.
+const bumpCountsGeneration = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') WHERE key = 'counts_generation'"
+
 
 // totalsUpsert adds a row's sums to table, which totalsKey's columns key.
 func totalsUpsert(table string) string {
