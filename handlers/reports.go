@@ -76,8 +76,8 @@ type reportHandlers struct {
 	// blind the rest by the counts': an edit of a summary or a locality
 	// alone changes no count they give.
 	cache, blind answerCache
-	heavy   *gate
-	answers *answerBudget
+	heavy        *gate
+	answers      *answerBudget
 }
 
 // cached serves a read-only answer computed from the whole data set with an

@@ -442,7 +442,6 @@ func (w *writer) flush() error {
 // that sets both to one value starts them over together.
 const bumpCountsGeneration = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') WHERE key = 'counts_generation'"
 
-
 // totalsUpsert adds a row's sums to table, which totalsKey's columns key.
 func totalsUpsert(table string) string {
 	var set []string
