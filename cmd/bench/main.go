@@ -41,6 +41,7 @@ type config struct {
 	requests   int
 	opTime     time.Duration
 	clients    int
+	mixedEdit  string
 	concurrent int
 	uncached   int
 	uncTime    time.Duration
@@ -68,6 +69,7 @@ func main() {
 	flag.IntVar(&cfg.requests, "requests", 1000, "timed requests per operation, one client")
 	flag.DurationVar(&cfg.opTime, "op-time", 15*time.Second, "time limit per operation and side (ours, raw SQL)")
 	flag.IntVar(&cfg.clients, "clients", 16, "concurrent clients for the get-by-id throughput")
+	flag.StringVar(&cfg.mixedEdit, "mixed-edit", "locality", `what the mixed load's edits change: "locality" (text, which no report or list total reads) or "wounded" (a figure, which every report of the incident's region and year reads)`)
 	flag.IntVar(&cfg.concurrent, "concurrent-requests", 20000, "requests of the concurrent get-by-id run")
 	flag.IntVar(&cfg.uncached, "uncached", 20, "write-then-read rounds per report, for the uncached figures")
 	flag.DurationVar(&cfg.uncTime, "uncached-time", 60*time.Second, "time limit of the uncached rounds per report")
@@ -77,7 +79,8 @@ func main() {
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (the load generator and the raw SQL side)")
 	flag.Parse()
 	cfg.args = os.Args[1:]
-	if flag.NArg() > 0 || cfg.n < 1 || cfg.requests < 1 || cfg.clients < 1 || cfg.uncached < 1 || cfg.exportRuns < 1 || cfg.depth < 1 {
+	if flag.NArg() > 0 || cfg.n < 1 || cfg.requests < 1 || cfg.clients < 1 || cfg.uncached < 1 || cfg.exportRuns < 1 || cfg.depth < 1 ||
+		cfg.mixedEdit != "locality" && cfg.mixedEdit != "wounded" {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -149,7 +152,7 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Print(out.text())
 	// The document holds the figures the targets are about; a quick or
 	// partial run must not replace them.
-	if cfg.doc != "" && (cfg.n != 1_000_000 || cfg.only != "") {
+	if cfg.doc != "" && (cfg.n != 1_000_000 || cfg.only != "" || cfg.mixedEdit != "locality") {
 		fmt.Printf("\nnot writing %s: it holds a full run on 1,000,000 incidents\n", cfg.doc)
 		cfg.doc = ""
 	}

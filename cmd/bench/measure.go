@@ -25,12 +25,17 @@ type measurer struct {
 	// what the export adds from what earlier work left resident.
 	started mem
 
-	// The uncached rounds write by toggling the locality of one incident
-	// between its own value and a marker, and put it back at the end, so
-	// the cached data set stays the generated one apart from versions.
-	patchPath string
-	original  json.RawMessage
-	marked    bool
+	// The uncached rounds write by toggling one incident between its own
+	// locality and wounded and a marker with one more wounded, and put it
+	// back at the end, so the cached data set stays the generated one
+	// apart from versions. The figure is what makes the write one that
+	// can change a report or a count: an edit of the text alone leaves
+	// them kept, and would measure the cache. The marker names the
+	// original figure, for a run stopped while it was set.
+	patchPath       string
+	original        json.RawMessage // the locality
+	originalWounded *int
+	marked          bool
 }
 
 const patchMarker = "incidentdb bench marker"
@@ -397,21 +402,35 @@ func (m *measurer) preparePatch(ctx context.Context) error {
 	m.patchPath = "/api/v1/incidents/1"
 	var inc struct {
 		Locality json.RawMessage `json:"locality"`
+		Wounded  *int            `json:"wounded"`
 	}
 	if err := m.api.getJSON(ctx, m.patchPath, &inc); err != nil {
 		return err
 	}
-	m.original = inc.Locality
-	if len(m.original) == 0 || string(m.original) == strconv.Quote(patchMarker) {
-		m.original = json.RawMessage("null")
+	m.original, m.originalWounded = inc.Locality, inc.Wounded
+	var loc string
+	if len(m.original) == 0 || json.Unmarshal(m.original, &loc) == nil && strings.HasPrefix(loc, patchMarker) {
+		// A run stopped with the marker set: the marker says the figure.
+		m.original, m.originalWounded = json.RawMessage("null"), nil
+		if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(loc, patchMarker+" (wounded "), ")")); err == nil {
+			m.originalWounded = &n
+		}
 	}
 	return nil
 }
 
 func (m *measurer) toggle(ctx context.Context) error {
-	body := `{"locality":` + strconv.Quote(patchMarker) + `}`
+	wounded, was := "0", "unknown"
+	if w := m.originalWounded; w != nil {
+		wounded, was = strconv.Itoa(*w+1), strconv.Itoa(*w)
+	}
+	body := `{"locality":` + strconv.Quote(patchMarker+" (wounded "+was+")") + `,"wounded":` + wounded + `}`
 	if m.marked {
-		body = `{"locality":` + string(m.original) + `}`
+		back := "null"
+		if w := m.originalWounded; w != nil {
+			back = strconv.Itoa(*w)
+		}
+		body = `{"locality":` + string(m.original) + `,"wounded":` + back + `}`
 	}
 	if err := m.api.patch(ctx, m.patchPath, body); err != nil {
 		return err

@@ -21,9 +21,10 @@ const (
 
 // mixed runs mixedClients clients for mixedTime, each looping over: a get
 // by id (most requests), a list page, a report, and a write: a PATCH of an
-// incident's locality to a marker and a second PATCH putting it back, so
-// the cached data set ends as it began apart from versions. Writes that
-// collide get 412 and count as answered.
+// incident's locality to a marker (or with -mixed-edit wounded, of its
+// wounded to one more) and a second PATCH putting it back, so the cached
+// data set ends as it began apart from versions. Writes that collide get
+// 412 and count as answered.
 func (m *measurer) mixed(ctx context.Context) ([]row, error) {
 	logf("mixed load: %d clients, %s", mixedClients, mixedTime)
 	ctx, cancel := context.WithTimeout(ctx, mixedTime)
@@ -84,12 +85,22 @@ func (m *measurer) mixed(ctx context.Context) ([]row, error) {
 					}
 					var inc struct {
 						Locality *string `json:"locality"`
+						Wounded  *int    `json:"wounded"`
 					}
 					if json.Unmarshal([]byte(body), &inc) != nil {
 						continue
 					}
 					back, _ := json.Marshal(map[string]any{"locality": inc.Locality})
-					send("write", http.MethodPatch, fmt.Sprintf("/api/v1/incidents/%d", id), `{"locality":"`+patchMarker+` mixed"}`, editor)
+					edit := `{"locality":"` + patchMarker + ` mixed"}`
+					if m.cfg.mixedEdit == "wounded" {
+						more := 0
+						if inc.Wounded != nil {
+							more = *inc.Wounded + 1
+						}
+						back, _ = json.Marshal(map[string]any{"wounded": inc.Wounded})
+						edit = fmt.Sprintf(`{"wounded":%d}`, more)
+					}
+					send("write", http.MethodPatch, fmt.Sprintf("/api/v1/incidents/%d", id), edit, editor)
 					// Put it back even when the minute is over.
 					var b strings.Builder
 					start := time.Now()
@@ -104,7 +115,7 @@ func (m *measurer) mixed(ctx context.Context) ([]row, error) {
 		}()
 	}
 	wg.Wait()
-	r := latency(fmt.Sprintf("mixed load, %d clients for %s: 60%% get by id, 15%% list, 10%% report, 15%% edits (two PATCHes)", mixedClients, mixedTime), all, nil)
+	r := latency(fmt.Sprintf("mixed load, %d clients for %s: 60%% get by id, 15%% list, 10%% report, 15%% edits (two PATCHes of the %s)", mixedClients, mixedTime, m.cfg.mixedEdit), all, nil)
 	r.Note = fmt.Sprintf("%d requests, %.0f req/s; %d answered 5xx, %d said \"locked\", %d other errors", requests,
 		float64(requests)/mixedTime.Seconds(), fivexx, locked, other)
 	r.Target = "zero 5xx, zero \"database is locked\""
